@@ -214,3 +214,32 @@ public class CTokenizerTests
         SWITCHTEC_QUIRK(0x8531);  /* PFX 24xG3 */
         """;
 }
+
+public class CTokenizerScaleTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static int Count(string text)
+    {
+        var reader = new CTokenizer(text);
+        int n = 0;
+        while (reader.Read())
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    [Fact]
+    public void Repeated_input_gives_proportional_tokens_in_linear_time()
+    {
+        string one = CTokenizerTests.KernelLikeFile + "\n";
+        int single = Count(one);
+        string big = string.Concat(Enumerable.Repeat(one, 5000));
+        Count(big); // warm up (tiered JIT)
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        int total = Count(big);
+        sw.Stop();
+        Assert.Equal(single * 5000, total);
+        output.WriteLine($"{total} tokens, {big.Length} chars in {sw.ElapsedMilliseconds} ms ({total / Math.Max(1e-6, sw.Elapsed.TotalSeconds):N0} tokens/s)");
+    }
+}
