@@ -29,7 +29,7 @@ public static class CallGraphBuilder
 
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
-        InferRoles(functions, all.Registrations);
+        InferRoles(functions, all.Registrations, all.Calls);
         return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
     }
 
@@ -180,10 +180,13 @@ public static class CallGraphBuilder
 
     /// <summary>
     /// Roles from signatures the kernel requires, for functions with no registration seen. Only unambiguous
-    /// signatures: pci_driver .probe and pci_error_handlers .error_detected.
+    /// signatures: pci_driver .probe, pci_error_handlers .error_detected, and a platform_driver callback
+    /// (<c>int f(struct platform_device *)</c>: .probe, or .remove before 6.11; both run on a registered,
+    /// bound device) when no function in the patch calls it.
     /// </summary>
-    private static void InferRoles(List<FunctionNode> functions, List<Registration> registrations)
+    private static void InferRoles(List<FunctionNode> functions, List<Registration> registrations, IReadOnlyCollection<CallSite> calls)
     {
+        var called = new HashSet<string>(calls.Where(c => c.LineKind != DiffLineKind.Removed).Select(c => c.Callee), StringComparer.Ordinal);
         var seen = new HashSet<(string, string)>();
         foreach (Registration r in registrations)
         {
@@ -195,7 +198,20 @@ public static class CallGraphBuilder
 
         foreach (FunctionNode f in functions)
         {
-            if (f.DefinitionLineKind == DiffLineKind.Removed || seen.Contains((f.File, f.Name)) || f.Parameters.Count != 2)
+            if (f.DefinitionLineKind == DiffLineKind.Removed || seen.Contains((f.File, f.Name)))
+            {
+                continue;
+            }
+
+            if (f.Parameters.Count == 1 && Squash(f.ReturnType) == "int" && !called.Contains(f.Name)
+                && Squash(f.Parameters[0]).StartsWith("structplatform_device*", StringComparison.Ordinal))
+            {
+                registrations.Add(new Registration(RoleKind.DriverProbe, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
+                    "platform_driver.probe", Inferred: true, Detail: "platform_driver", Origin: f.Origin));
+                continue;
+            }
+
+            if (f.Parameters.Count != 2)
             {
                 continue;
             }

@@ -257,12 +257,32 @@ public class RegistrationTests
             +{
             +	pci_add_dma_alias(pdev, 0, 1);
             +}
-            +static int plat_probe(struct platform_device *pdev)
+            +static int plat_setup(struct platform_device *pdev)
             +{
             +	return 0;
             +}
+            +static int plat_probe(struct platform_device *pdev)
+            +{
+            +	return plat_setup(pdev);
+            +}
             """);
-        Assert.Empty(g.Registrations);
-        Assert.Equal(2, g.Functions.Count);
+        Registration r = Assert.Single(g.Registrations);
+        Assert.Equal(3, g.Functions.Count);
+        Assert.Equal(("plat_probe", RoleKind.DriverProbe, true), (r.Function, r.Role, r.Inferred));
+    }
+
+    [Fact]
+    public void A_platform_callback_nothing_calls_is_inferred_as_a_platform_probe()
+    {
+        CallGraph g = BuildGraph("drivers/pci/controller/x.c", """
+             	if (ret)
+             		goto err;
+            +	sysfs_create_group(&pdev->dev.kobj, &x_group);
+             	return 0;
+            """, 1900, "static int x_pcie_probe(struct platform_device *pdev)");
+        Registration r = Single(g, "x_pcie_probe", RoleKind.DriverProbe);
+        Assert.True(r.Inferred);
+        Assert.Equal("platform_driver.probe", r.Idiom);
+        Assert.Single(g.PathsTo("x_pcie_probe", "drivers/pci/controller/x.c"));
     }
 }
