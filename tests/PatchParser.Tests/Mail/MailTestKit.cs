@@ -19,7 +19,7 @@ internal static class MailTestKit
     public static MailItem ReadOne(byte[] bytes, MailOptions? options = null) => Assert.Single(ReadAll(bytes, options: options));
 
     /// <summary>A small git diff with one file and one hunk adding a quirk line.</summary>
-    public const string Diff =
+    public const string QuirkDiff =
         "diff --git a/drivers/pci/quirks.c b/drivers/pci/quirks.c\n" +
         "index 1111111..2222222 100644\n" +
         "--- a/drivers/pci/quirks.c\n" +
@@ -36,7 +36,7 @@ internal static class MailTestKit
         "---\n" +
         " drivers/pci/quirks.c | 1 +\n" +
         " 1 file changed, 1 insertion(+)\n\n" +
-        Diff +
+        QuirkDiff +
         "-- \n2.43.0\n";
 
     public static string Message(string subject, string body, string extraHeaders = "", string contentType = "text/plain; charset=utf-8") =>
