@@ -40,11 +40,11 @@ internal static class InputSniffer
         {
             return InputFormat.Mbox;
         }
-        if (IsBinary(head))
+        if (LooksLikeHeaders(head))
         {
-            return InputFormat.Binary;
+            return InputFormat.Message; // NUL bytes in a body are the body's problem, not the sniffer's
         }
-        return LooksLikeHeaders(head) ? InputFormat.Message : InputFormat.Text;
+        return IsBinary(head) ? InputFormat.Binary : InputFormat.Text;
     }
 
     private static bool IsBinary(ReadOnlySpan<byte> head)

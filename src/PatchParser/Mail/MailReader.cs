@@ -81,21 +81,22 @@ public static class MailReader
 
     private static IEnumerable<MailItem> ReadMbox(Stream input, string source, MailOptions options)
     {
-        var parser = new MimeParser(ParserOptionsFor(options), input, MimeFormat.Mbox, persistent: false);
+        var frames = new MboxFrameStream(input, options.MaxMessageSize);
+        var parserOptions = ParserOptionsFor(options);
         int ordinal = 0;
         while (true)
         {
-            long before = parser.Position;
             MimeMessage? message = null;
             string? error = null;
             bool fatal = false;
             try
             {
-                if (parser.IsEndOfStream)
+                if (!frames.NextFrame())
                 {
                     break;
                 }
-                message = parser.ParseMessage();
+                ordinal++;
+                message = new MimeParser(parserOptions, frames, MimeFormat.Mbox, persistent: false).ParseMessage();
             }
             catch (FormatException ex)
             {
@@ -107,21 +108,18 @@ public static class MailReader
                 fatal = true;
             }
 
-            ordinal++;
+            long offset = frames.FrameStart;
             if (message is null)
             {
-                yield return Unreadable(source, ordinal, before, $"cannot parse message: {error}");
-                if (fatal || parser.Position <= before)
+                yield return Unreadable(source, Math.Max(ordinal, 1), offset, $"cannot parse message: {error}");
+                if (fatal)
                 {
                     yield break;
                 }
                 continue;
             }
-
-            long offset = parser.MboxMarkerOffset;
-            long size = parser.Position - offset;
-            yield return size > options.MaxMessageSize
-                ? TooLarge(message, source, ordinal, offset, size, options)
+            yield return frames.Overflowed
+                ? TooLarge(message, source, ordinal, offset, frames.FrameLength, options)
                 : ReadMessage(message, source, ordinal, offset, options, fromMbox: true);
         }
     }
@@ -205,7 +203,7 @@ public static class MailReader
 
     private static MailItem TooLarge(MimeMessage message, string source, int ordinal, long offset, long size, MailOptions options)
     {
-        string reason = $"message is {size} bytes, over the limit of {options.MaxMessageSize}";
+        string reason = $"message is over the limit of {options.MaxMessageSize} bytes (read {size}); skipped";
         return Headers(message, source, ordinal, offset) with
         {
             Kind = MailItemKind.Unreadable,
