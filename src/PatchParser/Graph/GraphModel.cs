@@ -67,6 +67,8 @@ public enum RoleKind
 /// <param name="DefinitionLine">When registered through a wrapper #define shown in the patch: the line in that #define carrying the DECLARE_PCI_FIXUP_*.</param>
 /// <param name="DefinitionLineKind">Added/context/removed for <see cref="DefinitionLine"/>.</param>
 /// <param name="Origin">The <see cref="GraphInput.Origin"/> of the patch it was read from.</param>
+/// <param name="RegisteredOn">For a notifier: the bus type whose chain it joins ("pci_bus_type"), when a
+/// bus_register_notifier(&amp;bus, &amp;nb) call naming its notifier_block was seen.</param>
 public sealed record Registration(
     RoleKind Role,
     string Function,
@@ -79,7 +81,8 @@ public sealed record Registration(
     string? ViaMacro = null,
     int? DefinitionLine = null,
     DiffLineKind? DefinitionLineKind = null,
-    string Origin = "");
+    string Origin = "",
+    string? RegisteredOn = null);
 
 /// <summary>A function defined or touched by a patch (or read from a tree).</summary>
 /// <param name="StartLine">Post-image line where its definition starts, as far as it is visible.</param>

@@ -1,0 +1,23 @@
+using PatchBot.PatchParser.Graph;
+
+namespace PatchBot.PatchParser.C;
+
+/// <summary>What the C layer read from the fragments of one file: the raw material of the call graph.</summary>
+internal sealed class CFileFacts
+{
+    public List<FunctionNode> Functions { get; } = [];
+
+    public List<CallSite> Calls { get; } = [];
+
+    public List<Assignment> Assignments { get; } = [];
+
+    public List<Registration> Registrations { get; } = [];
+
+    public List<CoverageGap> Gaps { get; } = [];
+
+    /// <summary>Notifier registrations and the notifier_block variable they come from (for bus_register_notifier).</summary>
+    public List<(Registration Registration, string Variable)> NotifierBlocks { get; } = [];
+
+    /// <summary>Tokens read so far for this file, against <see cref="GraphOptions.MaxTokensPerFile"/>.</summary>
+    public int TokensRead { get; set; }
+}

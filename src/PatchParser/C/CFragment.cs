@@ -1,0 +1,117 @@
+using System.Text;
+using PatchBot.PatchParser.Diff;
+
+namespace PatchBot.PatchParser.C;
+
+/// <summary>Which image of a file a fragment shows.</summary>
+internal enum ImageSide
+{
+    /// <summary>Context and added lines, with new-file line numbers.</summary>
+    Post,
+    /// <summary>Context and removed lines, with old-file line numbers.</summary>
+    Pre,
+}
+
+/// <summary>
+/// A contiguous run of lines of one image of a C file, as a patch shows it (one hunk), or a whole file in tree
+/// mode. Line i (1-based) of <see cref="Text"/> is file line <c>FileLines[i-1]</c>, with kind <c>Kinds[i-1]</c>.
+/// </summary>
+internal sealed class CFragment
+{
+    public CFragment(string path, ImageSide side, string text, int[] fileLines, DiffLineKind[] kinds, string section, bool wholeFile)
+    {
+        Path = path;
+        Side = side;
+        Text = text;
+        FileLines = fileLines;
+        Kinds = kinds;
+        Section = section;
+        WholeFile = wholeFile;
+    }
+
+    public string Path { get; }
+
+    public ImageSide Side { get; }
+
+    public string Text { get; }
+
+    public int[] FileLines { get; }
+
+    public DiffLineKind[] Kinds { get; }
+
+    /// <summary>The @@ function context of the hunk; empty for a whole file.</summary>
+    public string Section { get; }
+
+    /// <summary>The fragment is the whole file (tree mode or a new file), so it starts at file scope.</summary>
+    public bool WholeFile { get; }
+
+    public int LineCount => FileLines.Length;
+
+    /// <summary>File line of fragment line <paramref name="line"/> (1-based), clamped.</summary>
+    public int FileLine(int line) => FileLines.Length == 0 ? 0 : FileLines[Math.Clamp(line - 1, 0, FileLines.Length - 1)];
+
+    public DiffLineKind Kind(int line) => Kinds.Length == 0 ? DiffLineKind.Context : Kinds[Math.Clamp(line - 1, 0, Kinds.Length - 1)];
+
+    /// <summary>Whether <paramref name="path"/> names a C source or header.</summary>
+    public static bool IsC(string? path) =>
+        path is not null && (path.EndsWith(".c", StringComparison.Ordinal) || path.EndsWith(".h", StringComparison.Ordinal));
+
+    /// <summary>One fragment per hunk and side, for the lines of that side.</summary>
+    public static IEnumerable<CFragment> FromHunks(FilePatch file, ImageSide side)
+    {
+        string path = side == ImageSide.Post ? file.Path : file.OldPath ?? file.Path;
+        foreach (Hunk hunk in file.Hunks)
+        {
+            var sb = new StringBuilder();
+            var lines = new List<int>(hunk.Lines.Count);
+            var kinds = new List<DiffLineKind>(hunk.Lines.Count);
+            foreach (DiffLine line in hunk.Lines)
+            {
+                if (side == ImageSide.Post ? line.Kind == DiffLineKind.Removed : line.Kind == DiffLineKind.Added)
+                {
+                    continue;
+                }
+
+                sb.Append(line.Text).Append('\n');
+                lines.Add(side == ImageSide.Post ? line.NewLine : line.OldLine);
+                kinds.Add(line.Kind);
+            }
+
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            bool whole = side == ImageSide.Post ? hunk.NewStart <= 1 && file.Change == FileChangeKind.Added
+                : hunk.OldStart <= 1 && file.Change == FileChangeKind.Deleted;
+            yield return new CFragment(path, side, sb.ToString(), [.. lines], [.. kinds], hunk.Section, whole);
+        }
+    }
+
+    /// <summary>The whole post-image of a file (tree mode); lines the patch adds are marked Added.</summary>
+    public static CFragment FromWholeFile(FilePatch file, string text)
+    {
+        var added = new HashSet<int>();
+        foreach (Hunk hunk in file.Hunks)
+        {
+            foreach (DiffLine line in hunk.Lines)
+            {
+                if (line.Kind == DiffLineKind.Added)
+                {
+                    added.Add(line.NewLine);
+                }
+            }
+        }
+
+        int count = text.AsSpan().Count('\n') + 1;
+        var lines = new int[count];
+        var kinds = new DiffLineKind[count];
+        for (int i = 0; i < count; i++)
+        {
+            lines[i] = i + 1;
+            kinds[i] = added.Contains(i + 1) ? DiffLineKind.Added : DiffLineKind.Context;
+        }
+
+        return new CFragment(file.Path, ImageSide.Post, text, lines, kinds, string.Empty, wholeFile: true);
+    }
+}

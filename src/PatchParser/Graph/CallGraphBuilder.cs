@@ -1,0 +1,222 @@
+using PatchBot.PatchParser.C;
+using PatchBot.PatchParser.Diff;
+
+namespace PatchBot.PatchParser.Graph;
+
+/// <summary>
+/// Builds a <see cref="CallGraph"/> from the C files of one or more patches (the messages of one series are
+/// analysed together). Non-C files are skipped silently. Never throws on bad input.
+/// </summary>
+public static class CallGraphBuilder
+{
+    public static CallGraph Build(IReadOnlyList<GraphInput> inputs, GraphOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        options ??= GraphOptions.Default;
+        var all = new CFileFacts();
+        foreach (GraphInput input in inputs)
+        {
+            foreach (FilePatch file in input.Files)
+            {
+                if (file.IsBinary || !(CFragment.IsC(file.NewPath) || CFragment.IsC(file.OldPath)))
+                {
+                    continue;
+                }
+
+                AnalyzeFile(file, input.Origin, options, all);
+            }
+        }
+
+        LinkNotifiers(all);
+        List<FunctionNode> functions = MergeFunctions(all.Functions);
+        InferRoles(functions, all.Registrations);
+        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
+    }
+
+    private static void AnalyzeFile(FilePatch file, string origin, GraphOptions options, CFileFacts all)
+    {
+        var facts = new CFileFacts();
+        var post = new List<CFragmentAnalyzer>();
+        var pre = new List<CFragmentAnalyzer>();
+
+        if (file.NewPath is not null && CFragment.IsC(file.NewPath))
+        {
+            if (options.SourceTree is not null && options.SourceTree.TryGetFile(file.NewPath, out string whole))
+            {
+                post.Add(CFragmentAnalyzer.Tokenize(CFragment.FromWholeFile(file, whole), origin, facts, options.MaxTokensPerFile));
+            }
+            else
+            {
+                foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
+                {
+                    CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                    post.Add(a);
+                    if (a.Truncated)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (file.OldPath is not null && CFragment.IsC(file.OldPath) && !post.Any(a => a.Truncated))
+        {
+            foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Pre))
+            {
+                if (!Array.Exists(f.Kinds, k => k == DiffLineKind.Removed))
+                {
+                    continue;
+                }
+
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                pre.Add(a);
+                if (a.Truncated)
+                {
+                    break;
+                }
+            }
+        }
+
+        var postWrappers = new Dictionary<string, FixupWrapper>(StringComparer.Ordinal);
+        foreach (CFragmentAnalyzer a in post)
+        {
+            a.CollectFixupWrappers(postWrappers);
+        }
+
+        var preWrappers = new Dictionary<string, FixupWrapper>(StringComparer.Ordinal);
+        foreach (CFragmentAnalyzer a in pre)
+        {
+            a.CollectFixupWrappers(preWrappers);
+        }
+
+        foreach (CFragmentAnalyzer a in post)
+        {
+            a.Analyze(facts, postWrappers, onlyRemoved: false);
+        }
+
+        foreach (CFragmentAnalyzer a in pre)
+        {
+            a.Analyze(facts, preWrappers, onlyRemoved: true);
+        }
+
+        all.Functions.AddRange(facts.Functions);
+        all.Calls.AddRange(facts.Calls);
+        all.Assignments.AddRange(facts.Assignments);
+        all.Registrations.AddRange(facts.Registrations);
+        all.Gaps.AddRange(facts.Gaps);
+        all.NotifierBlocks.AddRange(facts.NotifierBlocks);
+    }
+
+    /// <summary>Sets <see cref="Registration.RegisteredOn"/> of notifiers passed to bus_register_notifier(&amp;bus, &amp;nb).</summary>
+    private static void LinkNotifiers(CFileFacts all)
+    {
+        foreach ((Registration reg, string variable) in all.NotifierBlocks)
+        {
+            foreach (CallSite call in all.Calls)
+            {
+                if (call.Callee != "bus_register_notifier" || call.File != reg.File || call.LineKind == DiffLineKind.Removed)
+                {
+                    continue;
+                }
+
+                string[] args = call.Arguments.Split(',', StringSplitOptions.TrimEntries);
+                if (args.Length == 2 && args[1].TrimStart('&').Trim() == variable)
+                {
+                    int index = all.Registrations.IndexOf(reg);
+                    if (index >= 0)
+                    {
+                        all.Registrations[index] = reg with { RegisteredOn = args[0].TrimStart('&').Trim() };
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>One node per (file, function): spans joined, the header taken from where it is visible.</summary>
+    private static List<FunctionNode> MergeFunctions(List<FunctionNode> nodes)
+    {
+        var byKey = new Dictionary<(string, string), int>();
+        var result = new List<FunctionNode>();
+        foreach (FunctionNode n in nodes)
+        {
+            if (!byKey.TryGetValue((n.File, n.Name), out int index))
+            {
+                byKey[(n.File, n.Name)] = result.Count;
+                result.Add(n);
+                continue;
+            }
+
+            FunctionNode old = result[index];
+            if (old.DefinitionLineKind == DiffLineKind.Removed && n.DefinitionLineKind != DiffLineKind.Removed)
+            {
+                result[index] = n; // the post-image definition wins over a removed one
+                continue;
+            }
+
+            if (n.DefinitionLineKind == DiffLineKind.Removed)
+            {
+                continue;
+            }
+
+            bool header = old.DefinitionLineKind is not null || n.DefinitionLineKind is null;
+            FunctionNode headerSource = header ? old : n;
+            result[index] = old with
+            {
+                StartLine = Math.Min(old.StartLine, n.StartLine),
+                EndLine = Math.Max(old.EndLine, n.EndLine),
+                Complete = old.Complete || n.Complete,
+                NamedFromHunkContext = old.NamedFromHunkContext && n.NamedFromHunkContext,
+                IsStatic = old.IsStatic || n.IsStatic,
+                Parameters = headerSource.Parameters.Count > 0 ? headerSource.Parameters : old.Parameters.Count > 0 ? old.Parameters : n.Parameters,
+                ReturnType = headerSource.ReturnType.Length > 0 ? headerSource.ReturnType : old.ReturnType.Length > 0 ? old.ReturnType : n.ReturnType,
+                DefinitionLineKind = headerSource.DefinitionLineKind,
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Roles from signatures the kernel requires, for functions with no registration seen. Only unambiguous
+    /// signatures: pci_driver .probe and pci_error_handlers .error_detected.
+    /// </summary>
+    private static void InferRoles(List<FunctionNode> functions, List<Registration> registrations)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (Registration r in registrations)
+        {
+            if (r.LineKind != DiffLineKind.Removed)
+            {
+                seen.Add((r.File, r.Function));
+            }
+        }
+
+        foreach (FunctionNode f in functions)
+        {
+            if (f.DefinitionLineKind == DiffLineKind.Removed || seen.Contains((f.File, f.Name)) || f.Parameters.Count != 2)
+            {
+                continue;
+            }
+
+            string p0 = Squash(f.Parameters[0]);
+            string p1 = Squash(f.Parameters[1]);
+            string ret = Squash(f.ReturnType);
+            if (ret == "int" && p0.StartsWith("structpci_dev*", StringComparison.Ordinal)
+                && p1.StartsWith("conststructpci_device_id*", StringComparison.Ordinal))
+            {
+                registrations.Add(new Registration(RoleKind.DriverProbe, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
+                    "pci_driver.probe", Inferred: true, Detail: "pci_driver", Origin: f.Origin));
+            }
+            else if (ret == "pci_ers_result_t" && p0.StartsWith("structpci_dev*", StringComparison.Ordinal)
+                && p1.StartsWith("pci_channel_state_t", StringComparison.Ordinal))
+            {
+                registrations.Add(new Registration(RoleKind.ErrorHandler, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
+                    "pci_error_handlers.error_detected", Inferred: true, Origin: f.Origin));
+            }
+        }
+    }
+
+    private static string Squash(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+}
