@@ -1,0 +1,432 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Cryptography;
+using MimeKit.Text;
+
+namespace PatchBot.PatchParser.Mail;
+
+/// <summary>
+/// Reads mail input into <see cref="MailItem"/>s: an mbox (mboxo/mboxrd, git format-patch output), a single
+/// RFC 5322 message, or a bare patch, recognised by content. Streams (one message in memory at a time) and
+/// never throws on bad input: what cannot be read becomes an <see cref="MailItemKind.Unreadable"/> item or a
+/// <see cref="Problem"/>, and reading carries on with the next message.
+/// </summary>
+public static class MailReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads every message of <paramref name="stream"/> lazily, in order.</summary>
+    /// <param name="sourceName">The input's name for items and problems (a path, "-" for stdin).</param>
+    public static IEnumerable<MailItem> Read(Stream stream, string sourceName, MailOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        return ReadCore(stream, sourceName, options ?? MailOptions.Default);
+    }
+
+    /// <summary>Reads one already-parsed message (a Maildir file, an IMAP fetch).</summary>
+    /// <param name="ordinal">Its 1-based position in its input.</param>
+    public static MailItem ReadMessage(MimeMessage message, string sourceName, int ordinal = 1, MailOptions? options = null) =>
+        ReadMessage(message, sourceName, ordinal, offset: null, options ?? MailOptions.Default, fromMbox: false);
+
+    private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options)
+    {
+        var head = new byte[InputSniffer.SniffLength];
+        int length = 0;
+        string? readError = null;
+        try
+        {
+            length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ObjectDisposedException)
+        {
+            readError = ex.Message;
+        }
+        if (readError is not null)
+        {
+            yield return Unreadable(source, 1, 0, $"cannot read input: {readError}");
+            yield break;
+        }
+
+        var input = new PrefixedStream(head, length, stream);
+        switch (InputSniffer.Sniff(head.AsSpan(0, length)))
+        {
+            case InputFormat.Empty:
+                yield return Unreadable(source, 1, 0, "empty input");
+                break;
+            case InputFormat.Binary:
+                yield return Unreadable(source, 1, 0, "binary data, neither mail nor a patch");
+                break;
+            case InputFormat.Mbox:
+                foreach (var item in ReadMbox(input, source, options))
+                {
+                    yield return item;
+                }
+                break;
+            case InputFormat.Message:
+                yield return ReadSingle(input, source, options);
+                break;
+            default:
+                yield return ReadText(input, source, options);
+                break;
+        }
+    }
+
+    private static ParserOptions ParserOptionsFor(MailOptions options)
+    {
+        var parserOptions = ParserOptions.Default.Clone();
+        parserOptions.MaxMimeDepth = Math.Max(1, options.MaxMimeDepth + 1);
+        return parserOptions;
+    }
+
+    private static IEnumerable<MailItem> ReadMbox(Stream input, string source, MailOptions options)
+    {
+        var frames = new MboxFrameStream(input, options.MaxMessageSize);
+        var parserOptions = ParserOptionsFor(options);
+        int ordinal = 0;
+        while (true)
+        {
+            MimeMessage? message = null;
+            string? error = null;
+            bool fatal = false;
+            try
+            {
+                if (!frames.NextFrame())
+                {
+                    break;
+                }
+                ordinal++;
+                message = new MimeParser(parserOptions, frames, MimeFormat.Mbox, persistent: false).ParseMessage();
+            }
+            catch (FormatException ex)
+            {
+                error = ex.Message;
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                error = ex.Message;
+                fatal = true;
+            }
+
+            long offset = frames.FrameStart;
+            if (message is null)
+            {
+                yield return Unreadable(source, Math.Max(ordinal, 1), offset, $"cannot parse message: {error}");
+                if (fatal)
+                {
+                    yield break;
+                }
+                continue;
+            }
+            yield return frames.Overflowed
+                ? TooLarge(message, source, ordinal, offset, frames.FrameLength, options)
+                : ReadMessage(message, source, ordinal, offset, options, fromMbox: true);
+        }
+    }
+
+    private static MailItem ReadSingle(Stream input, string source, MailOptions options)
+    {
+        var parser = new MimeParser(ParserOptionsFor(options), input, MimeFormat.Entity, persistent: false);
+        MimeMessage message;
+        try
+        {
+            message = parser.ParseMessage();
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException)
+        {
+            return Unreadable(source, 1, 0, $"cannot parse message: {ex.Message}");
+        }
+        long size = parser.Position;
+        return size > options.MaxMessageSize
+            ? TooLarge(message, source, 1, 0, size, options)
+            : ReadMessage(message, source, 1, 0, options, fromMbox: false);
+    }
+
+    private static MailItem ReadText(Stream input, string source, MailOptions options)
+    {
+        string text;
+        try
+        {
+            using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+            var sb = new StringBuilder();
+            var buffer = new char[64 * 1024];
+            int n;
+            while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                sb.Append(buffer, 0, n);
+                if (sb.Length > options.MaxMessageSize)
+                {
+                    return Unreadable(source, 1, 0, $"input is over the limit of {options.MaxMessageSize} characters");
+                }
+            }
+            text = sb.ToString();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return Unreadable(source, 1, 0, $"cannot read input: {ex.Message}");
+        }
+
+        text = PatchText.Normalize(text, unquoteMboxFrom: false);
+        var patches = new List<MailPatch>();
+        var problems = new List<Problem>();
+        if (PatchText.ReadPatches(text, null, options, patches, options.MaxPatchesPerMessage))
+        {
+            problems.Add(new Problem($"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+        }
+        var subject = patches.Count > 0 ? patches[0].Subject : null;
+        return new MailItem
+        {
+            Source = source,
+            Ordinal = 1,
+            ByteOffset = 0,
+            Subject = subject ?? string.Empty,
+            PatchSubject = SubjectParser.Parse(subject),
+            Kind = patches.Count > 0 ? MailItemKind.Patch : MailItemKind.NotAPatch,
+            Reason = patches.Count > 0 ? null : "no diff in the input",
+            Patches = patches,
+            Problems = problems,
+        };
+    }
+
+    private static MailItem Unreadable(string source, int ordinal, long? offset, string reason) => new()
+    {
+        Source = source,
+        Ordinal = ordinal,
+        ByteOffset = offset,
+        Kind = MailItemKind.Unreadable,
+        Reason = reason,
+        Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+    };
+
+    private static string Where(int ordinal, long? offset) =>
+        offset is { } o ? $"message {ordinal} (byte {o}): " : $"message {ordinal}: ";
+
+    private static MailItem TooLarge(MimeMessage message, string source, int ordinal, long offset, long size, MailOptions options)
+    {
+        string reason = $"message is over the limit of {options.MaxMessageSize} bytes (read {size}); skipped";
+        return Headers(message, source, ordinal, offset) with
+        {
+            Kind = MailItemKind.Unreadable,
+            Reason = reason,
+            Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+        };
+    }
+
+    /// <summary>The item with the header fields filled in (kind still to be decided).</summary>
+    private static MailItem Headers(MimeMessage message, string source, int ordinal, long? offset)
+    {
+        var subject = message.Subject ?? string.Empty;
+        var from = message.From.Mailboxes.FirstOrDefault();
+        bool hasDate = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue;
+        return new MailItem
+        {
+            Source = source,
+            Ordinal = ordinal,
+            ByteOffset = offset,
+            MessageId = string.IsNullOrEmpty(message.MessageId) ? null : message.MessageId,
+            Subject = subject,
+            PatchSubject = SubjectParser.Parse(subject),
+            From = from?.Address,
+            FromName = string.IsNullOrEmpty(from?.Name) ? null : from.Name,
+            Date = hasDate ? message.Date : null,
+            InReplyTo = string.IsNullOrEmpty(message.InReplyTo) ? null : message.InReplyTo,
+            References = [.. message.References],
+            Kind = MailItemKind.NotAPatch,
+        };
+    }
+
+    private static MailItem ReadMessage(MimeMessage message, string source, int ordinal, long? offset, MailOptions options, bool fromMbox)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var item = Headers(message, source, ordinal, offset);
+        var subject = item.PatchSubject;
+        var problems = new List<Problem>();
+        string where = Where(ordinal, offset);
+        if (message.Headers.Count == 0)
+        {
+            problems.Add(new Problem(where + "no header fields", source));
+        }
+
+        if (subject.IsCoverLetter && !subject.IsReply)
+        {
+            return item with { Kind = MailItemKind.CoverLetter, Reason = $"cover letter ({subject.Part}): nothing to lint", Problems = problems };
+        }
+        if (subject.IsPullRequest && !subject.IsReply)
+        {
+            return item with { Kind = MailItemKind.PullRequest, Reason = "pull request: nothing to lint", Problems = problems };
+        }
+
+        var texts = new List<(string Text, string? AttachmentName)>();
+        CollectTexts(message.Body, texts, problems, options, fromMbox, where, source);
+
+        if (!subject.IsReply && texts.Count > 0 && texts[0].AttachmentName is null && PatchText.LooksLikeRequestPull(texts[0].Text))
+        {
+            return item with { Kind = MailItemKind.PullRequest, Reason = "git request-pull body: nothing to lint", Problems = problems };
+        }
+
+        var patches = new List<MailPatch>();
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (PatchText.ReadPatches(texts[i].Text, texts[i].AttachmentName, options, patches, options.MaxPatchesPerMessage)
+                || (patches.Count >= options.MaxPatchesPerMessage && i + 1 < texts.Count))
+            {
+                problems.Add(new Problem(where + $"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+                break;
+            }
+        }
+        if (patches.Count > 0)
+        {
+            return item with { Kind = MailItemKind.Patch, Patches = patches, Problems = problems };
+        }
+
+        bool quotes = texts.Exists(t => PatchText.QuotesDiff(t.Text));
+        if (subject.IsReply || quotes)
+        {
+            return item with
+            {
+                Kind = MailItemKind.Reply,
+                Reason = quotes ? "reply quoting a patch with \"> \": no patch of its own" : "reply with no patch",
+                Problems = problems,
+            };
+        }
+        return item with
+        {
+            Kind = MailItemKind.NotAPatch,
+            Reason = texts.Count == 0 ? "no plain-text body or patch attachment" : "no diff in the message",
+            Problems = problems,
+        };
+    }
+
+    /// <summary>Walks the MIME tree (iteratively, within the depth and part limits) and decodes, once each,
+    /// the plain-text bodies and the patch attachments, in order.</summary>
+    private static void CollectTexts(MimeEntity? body, List<(string, string?)> texts, List<Problem> problems, MailOptions options,
+        bool fromMbox, string where, string source)
+    {
+        if (body is null)
+        {
+            return;
+        }
+        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        stack.Push((body, 0));
+        int parts = 0;
+        bool tooDeep = false;
+        while (stack.Count > 0)
+        {
+            var (entity, depth) = stack.Pop();
+            if (++parts > options.MaxMimeParts)
+            {
+                problems.Add(new Problem(where + $"more than {options.MaxMimeParts} MIME parts; the rest skipped", source));
+                return;
+            }
+            switch (entity)
+            {
+                case MultipartEncrypted:
+                    problems.Add(new Problem(where + "encrypted part (multipart/encrypted) cannot be read", source));
+                    break;
+                case Multipart multipart when depth >= options.MaxMimeDepth:
+                    if (!tooDeep)
+                    {
+                        problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                        tooDeep = true;
+                    }
+                    break;
+                case MultipartSigned signed:
+                    // PGP/MIME or S/MIME: the first part is the signed content, the second the signature.
+                    if (signed.Count > 0)
+                    {
+                        stack.Push((signed[0], depth + 1));
+                    }
+                    break;
+                case Multipart multipart:
+                    if (multipart.ContentType.IsMimeType("multipart", "alternative"))
+                    {
+                        var plain = multipart.FirstOrDefault(e => e is TextPart { IsPlain: true }) ?? (multipart.Count > 0 ? multipart[0] : null);
+                        if (plain is not null)
+                        {
+                            stack.Push((plain, depth + 1));
+                        }
+                        break;
+                    }
+                    for (int i = multipart.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push((multipart[i], depth + 1));
+                    }
+                    break;
+                case MimePart part:
+                    if (part.ContentType.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (!tooDeep)
+                        {
+                            problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                            tooDeep = true;
+                        }
+                        break;
+                    }
+                    ReadLeaf(part, texts, problems, options, fromMbox, where, source);
+                    break;
+                default:
+                    break; // message/rfc822 (a forwarded message) and other parts carry no patch of this message
+            }
+        }
+    }
+
+    private static void ReadLeaf(MimePart part, List<(string, string?)> texts, List<Problem> problems, MailOptions options,
+        bool fromMbox, string where, string source)
+    {
+        string? name = part.FileName;
+        bool patchFile = IsPatchFileName(name) || IsPatchMimeType(part.ContentType);
+        bool inlineText = part is TextPart { IsPlain: true } && !part.IsAttachment;
+        if ((!patchFile && !inlineText) || part.Content is null)
+        {
+            return;
+        }
+        var encoded = part.Content.Stream;
+        if (encoded is { CanSeek: true } && encoded.Length > options.MaxAttachmentSize)
+        {
+            problems.Add(new Problem(where + $"part {name ?? part.ContentType.MimeType} is {encoded.Length} bytes, over the limit of {options.MaxAttachmentSize}; skipped", source));
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = part is TextPart textPart ? textPart.GetText(out _) : DecodeBytes(part);
+            if (part.ContentType.Parameters.TryGetValue("format", out string? format) && format.Equals("flowed", StringComparison.OrdinalIgnoreCase))
+            {
+                bool delsp = part.ContentType.Parameters.TryGetValue("delsp", out string? d) && d.Equals("yes", StringComparison.OrdinalIgnoreCase);
+                text = new FlowedToText { DeleteSpace = delsp }.Convert(text);
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException or InvalidOperationException)
+        {
+            problems.Add(new Problem(where + $"cannot decode part {name ?? part.ContentType.MimeType}: {ex.Message}", source));
+            return;
+        }
+
+        bool base64 = part.ContentTransferEncoding == ContentEncoding.Base64;
+        text = PatchText.Normalize(text, unquoteMboxFrom: fromMbox && !base64);
+        texts.Add((text, patchFile ? name ?? "(unnamed patch attachment)" : null));
+    }
+
+    private static string DecodeBytes(MimePart part)
+    {
+        using var decoded = new MemoryStream();
+        part.Content?.DecodeTo(decoded);
+        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+    }
+
+    private static bool IsPatchFileName(string? name) =>
+        name is not null && (name.EndsWith(".patch", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".diff", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsPatchMimeType(ContentType type) =>
+        type.IsMimeType("text", "x-patch") || type.IsMimeType("text", "x-diff") || type.IsMimeType("text", "diff")
+        || type.IsMimeType("text", "patch") || type.IsMimeType("application", "x-patch") || type.IsMimeType("application", "x-diff");
+}

@@ -1,0 +1,141 @@
+namespace PatchBot.PatchParser.Mail;
+
+/// <summary>
+/// Presents an mbox one message at a time: <see cref="Read(Span{byte})"/> ends (returns 0) before the next line that
+/// starts with "From ", so each message goes to its own <see cref="MimeKit.MimeParser"/> (which does the real mbox and
+/// MIME work). A message MimeKit cannot parse then costs only that message, and a message over the size limit is cut
+/// off instead of being read into memory.
+/// </summary>
+internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : Stream
+{
+    private static ReadOnlySpan<byte> Marker => "From "u8;
+
+    private readonly byte[] buffer = new byte[64 * 1024];
+    private int pos;
+    private int len;
+    private bool sourceEnded;
+    private bool atLineStart = true;
+    private long frameLength;
+    private bool frameEnded = true;
+    private long offset;
+
+    /// <summary>Byte offset of the current message's "From " line.</summary>
+    public long FrameStart { get; private set; }
+
+    /// <summary>Bytes of the current message (so far).</summary>
+    public long FrameLength => frameLength;
+
+    /// <summary>The current message was longer than the limit; reading stopped at the limit.</summary>
+    public bool Overflowed { get; private set; }
+
+    /// <summary>Skips what is left of the current message and starts the next; false at the end of the input.</summary>
+    public bool NextFrame()
+    {
+        if (!frameEnded)
+        {
+            var scratch = new byte[16 * 1024];
+            Overflowed = false; // drain without the limit
+            while (ReadCore(scratch, limit: false) > 0)
+            {
+            }
+        }
+        if (pos >= len && !Fill())
+        {
+            return false;
+        }
+        FrameStart = offset;
+        frameLength = 0;
+        frameEnded = false;
+        Overflowed = false;
+        return true;
+    }
+
+    public override int Read(Span<byte> destination) => ReadCore(destination, limit: true);
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    private int ReadCore(Span<byte> destination, bool limit)
+    {
+        if (frameEnded)
+        {
+            return 0;
+        }
+        int written = 0;
+        while (written < destination.Length)
+        {
+            if (limit && frameLength >= maxFrameSize)
+            {
+                Overflowed = true;
+                break;
+            }
+            if (pos >= len && !Fill())
+            {
+                frameEnded = true;
+                break;
+            }
+            if (atLineStart)
+            {
+                if (len - pos < Marker.Length && !sourceEnded)
+                {
+                    Fill();
+                    continue;
+                }
+                if (frameLength > 0 && buffer.AsSpan(pos, len - pos).StartsWith(Marker))
+                {
+                    frameEnded = true;
+                    break;
+                }
+            }
+            int available = (int)Math.Min(Math.Min(len - pos, destination.Length - written), limit ? maxFrameSize - frameLength : long.MaxValue);
+            int nl = buffer.AsSpan(pos, available).IndexOf((byte)'\n');
+            int n = nl < 0 ? available : nl + 1;
+            buffer.AsSpan(pos, n).CopyTo(destination[written..]);
+            pos += n;
+            written += n;
+            offset += n;
+            frameLength += n;
+            atLineStart = nl >= 0;
+        }
+        return written;
+    }
+
+    /// <summary>Moves the unread bytes to the front and reads more; false when nothing is left at all.</summary>
+    private bool Fill()
+    {
+        if (pos > 0)
+        {
+            Buffer.BlockCopy(buffer, pos, buffer, 0, len - pos);
+            len -= pos;
+            pos = 0;
+        }
+        if (!sourceEnded && len < buffer.Length)
+        {
+            int n = source.Read(buffer, len, buffer.Length - len);
+            if (n == 0)
+            {
+                sourceEnded = true;
+            }
+            len += n;
+        }
+        return len > pos;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => frameLength;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,46 @@
+namespace PatchBot.PatchParser.Mail;
+
+/// <summary>A read-only stream that replays bytes already read for sniffing, then continues with the source.</summary>
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+{
+    private int prefixPos;
+    private long position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n;
+        if (prefixPos < prefixLength)
+        {
+            n = Math.Min(buffer.Length, prefixLength - prefixPos);
+            prefix.AsSpan(prefixPos, n).CopyTo(buffer);
+            prefixPos += n;
+        }
+        else
+        {
+            n = inner.Read(buffer);
+        }
+        position += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
