@@ -67,7 +67,7 @@ internal sealed class DmaAliasAfterIommuGroup : Rule
         var entry = Narration.EntryLabel(path.Entry);
         var when = context.Model.Event(path.EntryEvent).Name;
         var message = site.Kind == SiteKind.Registration
-            ? $"{site.Function}() adds a DMA alias ({Narration.What(site)}) and is registered as {entry}: it runs at {when}, after the IOMMU group was created"
+            ? $"{site.Function}() adds a DMA alias ({Narration.What(site)}) and is registered with {Narration.Registered(path.Entry)}: it runs at {when}, after the IOMMU group was created"
             : $"{Narration.What(site)} in {site.Function}() runs from {entry} at {when}, after the device's IOMMU group was created";
         var explanation = Narration.Order(context.Model, path, replay.Consumer, path.Entry.Function)
             + " The alias is added after pci_device_group() read the aliases, so it is never part of the device's IOMMU group.";

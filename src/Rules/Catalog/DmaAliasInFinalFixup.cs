@@ -61,11 +61,11 @@ internal sealed class DmaAliasInFinalFixup : Rule
         var entry = Narration.EntryLabel(path.Entry);
         var failed = string.Join(", ", path.Failed.Select(s => s.Title));
         var message = site.Kind == SiteKind.Registration
-            ? $"{site.Function}() adds a DMA alias ({Narration.What(site)}) and is registered as {entry}: too late on {failed}"
+            ? $"{site.Function}() adds a DMA alias ({Narration.What(site)}) and is registered with {Narration.Registered(path.Entry)}: too late on {failed}"
             : $"{Narration.What(site)} in {site.Function}() runs from {entry}: too late on {failed}";
         var explanation = Narration.Order(context.Model, path, replay.Consumer, path.Entry.Function)
             + " It works only when the IOMMU registers after FINAL fixups ran (x86 boot).";
-        var fix = $"Register {path.Entry.Function}() with DECLARE_PCI_FIXUP_HEADER (or _EARLY) instead of {path.Entry.ViaMacro ?? path.Entry.Idiom}, or document why hot-add does not matter.";
+        var fix = $"Register {path.Entry.Function}() with DECLARE_PCI_FIXUP_HEADER (or _EARLY) instead of {Narration.Registered(path.Entry)}, or document why hot-add does not matter.";
         return NewFinding(site, message, explanation, fix, Narration.Trace(path, site), [.. path.Failed.Select(s => s.Id)]);
     }
 }

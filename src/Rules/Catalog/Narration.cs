@@ -10,9 +10,7 @@ internal static class Narration
 {
     /// <summary>"foo_probe (pci_driver.probe)", "quirk_x (DECLARE_PCI_FIXUP_FINAL via SWITCHTEC_QUIRK)".</summary>
     public static string EntryLabel(Registration entry) =>
-        entry.ViaMacro is { Length: > 0 } macro && !string.Equals(macro, entry.Idiom, StringComparison.Ordinal)
-            ? $"{entry.Function} ({macro} -> {entry.Idiom})"
-            : $"{entry.Function} ({entry.Idiom})";
+        $"{entry.Function} ({Registered(entry)})";
 
     /// <summary>The entry, the functions called on the way, then the site's own labels down to the API.</summary>
     public static List<string> Trace(PathVerdict path, EffectSite site)
@@ -23,12 +21,20 @@ internal static class Narration
         return trace;
     }
 
+    /// <summary>"DECLARE_PCI_FIXUP_FINAL", or "SWITCHTEC_QUIRK -> DECLARE_PCI_FIXUP_CLASS_FINAL" through a wrapper.</summary>
+    public static string Registered(Registration entry) =>
+        entry.ViaMacro is { Length: > 0 } macro && !string.Equals(macro, entry.Idiom, StringComparison.Ordinal)
+            ? $"{macro} -> {entry.Idiom}"
+            : entry.Idiom;
+
     /// <summary>
-    /// One sentence per failed scenario naming the kernel events in order, from the first to the one at which
-    /// <paramref name="who"/> runs, with the consumer marked.
+    /// One sentence per failed scenario naming the kernel events in order, from the first fixups to the one at
+    /// which <paramref name="who"/> runs, with the consumer marked. Only landmarks are named: the fixup phases,
+    /// the consumer, driver probe and the entry's own event.
     /// </summary>
     public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who)
     {
+        var deadline = model.Document.Effects.First(e => e.ConsumedBy == consumer).Deadline;
         var text = new StringBuilder();
         foreach (var scenario in path.Failed)
         {
@@ -41,6 +47,11 @@ internal static class Narration
             var first = true;
             foreach (var ev in scenario.Timeline)
             {
+                if (ev != consumer && ev != path.EntryEvent && !Landmarks.Contains(ev))
+                {
+                    continue;
+                }
+
                 if (!first)
                 {
                     text.Append(" -> ");
@@ -50,7 +61,7 @@ internal static class Narration
                 text.Append(model.Event(ev).Name);
                 if (ev == consumer)
                 {
-                    text.Append(" [").Append(model.Effect(EffectConsumedAt(model, consumer)).Name).Append(" must happen before this]");
+                    text.Append(" [").Append(deadline).Append(']');
                 }
 
                 if (ev == path.EntryEvent)
@@ -66,8 +77,8 @@ internal static class Narration
         return text.ToString();
     }
 
-    private static KernelEffect EffectConsumedAt(LifecycleModel model, DeviceEvent consumer) =>
-        model.Document.Effects.First(e => e.ConsumedBy == consumer).Id;
+    private static readonly HashSet<DeviceEvent> Landmarks =
+        [DeviceEvent.FixupEarly, DeviceEvent.FixupHeader, DeviceEvent.FixupFinal, DeviceEvent.DriverProbe];
 
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
     public static string What(EffectSite site) => site.Kind == SiteKind.FieldWrite ? site.Down[^1] : site.What + "()";

@@ -8,7 +8,7 @@ internal sealed record EventEntry(DeviceEvent Id, string Name, string KernelName
 
 internal sealed record ScenarioEntry(string Id, string Title, string Description, string Source, IReadOnlyList<DeviceEvent> Timeline);
 
-internal sealed record EffectEntry(KernelEffect Id, string Name, DeviceEvent ConsumedBy, string Description, string Source);
+internal sealed record EffectEntry(KernelEffect Id, string Name, DeviceEvent ConsumedBy, string Deadline, string Description, string Source);
 
 /// <summary>A kernel function whose call has an effect.</summary>
 /// <param name="ArgumentMentions">The effect needs this word in the arguments (bitmap_set on ->dma_alias_mask).</param>
