@@ -10,6 +10,10 @@ public sealed partial class CatalogTests
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex KebabCase();
 
+    // "drivers/pci/quirks.c:4165: [dma-alias-in-final-fixup]": every finding the whole patch must produce.
+    [GeneratedRegex(@"^[\w./+-]+:\d+: \[[a-z0-9-]+\]$")]
+    private static partial Regex ExpectedLine();
+
     [Fact]
     public void Ids_are_unique_kebab_case()
     {
@@ -65,7 +69,9 @@ public sealed partial class CatalogTests
         {
             var expected = Path.ChangeExtension(patch, ".expected");
             Assert.True(File.Exists(expected), expected);
-            Assert.All(File.ReadAllLines(expected).Where(l => l.Length > 0), l => Assert.EndsWith($" [{id}]", l, StringComparison.Ordinal));
+            var lines = File.ReadAllLines(expected).Where(l => l.Length > 0).ToList();
+            Assert.All(lines, l => Assert.Matches(ExpectedLine(), l));
+            Assert.Contains(lines, l => l.EndsWith($" [{id}]", StringComparison.Ordinal));
         }
     }
 
