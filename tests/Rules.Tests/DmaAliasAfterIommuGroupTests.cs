@@ -293,4 +293,23 @@ public sealed class DmaAliasAfterIommuGroupTests
 
         Assert.Single(Of(result));
     }
+
+    [Fact]
+    public void Inferred_probe_is_an_entry_but_never_a_registration_only_anchor()
+    {
+        const string file = "drivers/misc/foo.c";
+        var withCall = new GraphBuilder()
+            .Function("foo_probe", file, 10, 40, parameters: [Kernel.PciProbe, Kernel.PciId])
+            .Call("foo_probe", "pci_add_dma_alias", file, 20, "pdev, 0, 1")
+            .Register(RoleKind.DriverProbe, "foo_probe", file, 0, "pci_driver.probe", inferred: true)
+            .Analyze();
+        Assert.Equal(20, Assert.Single(withCall.Findings).Line);
+
+        var contextCall = new GraphBuilder()
+            .Function("foo_probe", file, 10, 40, parameters: [Kernel.PciProbe, Kernel.PciId])
+            .Call("foo_probe", "pci_add_dma_alias", file, 20, "pdev, 0, 1", DiffLineKind.Context)
+            .Register(RoleKind.DriverProbe, "foo_probe", file, 0, "pci_driver.probe", inferred: true)
+            .Analyze();
+        Assert.Empty(contextCall.Findings);
+    }
 }

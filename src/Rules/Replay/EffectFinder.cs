@@ -130,12 +130,17 @@ internal sealed class EffectFinder
     /// <summary>The added line that makes a registration new: the #define's DECLARE line when added, else the registering line.</summary>
     internal static int? Anchor(Registration r)
     {
+        if (r.Inferred)
+        {
+            return null; // a role guessed from a signature is not a line the patch adds
+        }
+
         if (r.DefinitionLineKind == DiffLineKind.Added && r.DefinitionLine is { } definition)
         {
             return definition;
         }
 
-        return r.LineKind == DiffLineKind.Added ? r.Line : null;
+        return r.LineKind == DiffLineKind.Added && r.Line > 0 ? r.Line : null;
     }
 
     private ApiEntry? ApiOf(CallSite call)
