@@ -1,0 +1,85 @@
+using System.Text;
+using PatchBot.PatchParser.Graph;
+using PatchBot.Rules.Model;
+using PatchBot.Rules.Replay;
+
+namespace PatchBot.Rules.Catalog;
+
+/// <summary>Words for findings: entry-point labels, traces and the order of kernel events.</summary>
+internal static class Narration
+{
+    /// <summary>"foo_probe (pci_driver.probe)", "quirk_x (DECLARE_PCI_FIXUP_FINAL via SWITCHTEC_QUIRK)".</summary>
+    public static string EntryLabel(Registration entry) =>
+        $"{entry.Function} ({Registered(entry)})";
+
+    /// <summary>The entry, the functions called on the way, then the site's own labels down to the API.</summary>
+    public static List<string> Trace(PathVerdict path, EffectSite site)
+    {
+        var trace = new List<string> { EntryLabel(path.Entry) };
+        trace.AddRange(path.Calls.Select(c => c.Callee));
+        trace.AddRange(site.Down);
+        return trace;
+    }
+
+    /// <summary>"DECLARE_PCI_FIXUP_FINAL", or "SWITCHTEC_QUIRK -> DECLARE_PCI_FIXUP_CLASS_FINAL" through a wrapper.</summary>
+    public static string Registered(Registration entry) =>
+        entry.ViaMacro is { Length: > 0 } macro && !string.Equals(macro, entry.Idiom, StringComparison.Ordinal)
+            ? $"{macro} -> {entry.Idiom}"
+            : entry.Idiom;
+
+    /// <summary>
+    /// One sentence per failed scenario naming the kernel events in order, from the first fixups to the one at
+    /// which <paramref name="who"/> runs, with the consumer marked. Only landmarks are named: the fixup phases,
+    /// the consumer, driver probe and the entry's own event.
+    /// </summary>
+    public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who)
+    {
+        var deadline = model.Document.Effects.First(e => e.ConsumedBy == consumer).Deadline;
+        var text = new StringBuilder();
+        foreach (var scenario in path.Failed)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append("On ").Append(scenario.Title).Append(": ");
+            var first = true;
+            foreach (var ev in scenario.Timeline)
+            {
+                if (ev != consumer && ev != path.EntryEvent && !Landmarks.Contains(ev))
+                {
+                    continue;
+                }
+
+                if (!first)
+                {
+                    text.Append(" -> ");
+                }
+
+                first = false;
+                text.Append(model.Event(ev).Name);
+                if (ev == consumer)
+                {
+                    text.Append(" [").Append(deadline).Append(']');
+                }
+
+                if (ev == path.EntryEvent)
+                {
+                    text.Append(" [").Append(who).Append(" runs here]");
+                    break;
+                }
+            }
+
+            text.Append('.');
+        }
+
+        return text.ToString();
+    }
+
+    private static readonly HashSet<DeviceEvent> Landmarks =
+        [DeviceEvent.FixupEarly, DeviceEvent.FixupHeader, DeviceEvent.FixupFinal, DeviceEvent.DriverProbe];
+
+    /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
+    public static string What(EffectSite site) => site.Kind == SiteKind.FieldWrite ? site.Down[^1] : site.What + "()";
+}

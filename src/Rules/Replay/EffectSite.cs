@@ -1,0 +1,46 @@
+using PatchBot.PatchParser.Graph;
+using PatchBot.Rules.Model;
+
+namespace PatchBot.Rules.Replay;
+
+internal enum SiteKind
+{
+    /// <summary>An added call of an API with an effect.</summary>
+    Call,
+    /// <summary>An added write of a field with an effect.</summary>
+    FieldWrite,
+    /// <summary>Added registrations of a handler that has the effect, with no added effect line of its own.</summary>
+    Registration,
+}
+
+/// <summary>A registration of a registration-only site, with the added line the finding anchors at.</summary>
+internal sealed record AnchoredRegistration(Registration Registration, int Line);
+
+/// <summary>A place in the patch where an effect is added (or, for registration-only patches, newly reached).</summary>
+/// <param name="Function">The function holding the line; the handler for a registration site.</param>
+/// <param name="What">The API or field that has the effect ("pci_add_dma_alias", "pdev->dma_alias_devfn").</param>
+/// <param name="Down">Labels below <paramref name="Function"/> down to the effect, the last one being the API.</param>
+internal sealed record EffectSite(
+    KernelEffect Effect,
+    SiteKind Kind,
+    string File,
+    int Line,
+    string Function,
+    string What,
+    string Origin,
+    IReadOnlyList<string> Down,
+    CallSite? Call = null,
+    ApiEntry? Api = null,
+    Assignment? Assignment = null,
+    IReadOnlyList<AnchoredRegistration>? Registrations = null);
+
+/// <summary>One path from an entry point to a site, placed on every scenario's timeline.</summary>
+/// <param name="Calls">From the entry function down to the site's function.</param>
+/// <param name="Failed">The scenarios in which the entry runs after the effect's consumer.</param>
+internal sealed record PathVerdict(Registration Entry, DeviceEvent EntryEvent, IReadOnlyList<CallSite> Calls, IReadOnlyList<ScenarioEntry> Failed)
+{
+    public bool FailsIn(int scenarioCount) => Failed.Count == scenarioCount;
+}
+
+/// <summary>A site with every path that reaches it.</summary>
+internal sealed record SiteReplay(EffectSite Site, DeviceEvent Consumer, IReadOnlyList<PathVerdict> Paths, int ScenarioCount);
