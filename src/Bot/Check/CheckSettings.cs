@@ -1,0 +1,23 @@
+using PatchBot.Bot.Output;
+using PatchBot.PatchParser.Mail;
+
+namespace PatchBot.Bot.Check;
+
+/// <summary>Everything <c>patchbot check</c> was asked to do.</summary>
+internal sealed record CheckSettings
+{
+    public IReadOnlyList<string> Paths { get; init; } = [];
+
+    public OutputFormat Format { get; init; } = OutputFormat.Text;
+
+    public FailLevel FailLevel { get; init; } = FailLevel.Warning;
+
+    /// <summary>An explicit configuration file; otherwise .patchbot.json is looked for upward from the first input.</summary>
+    public string? ConfigPath { get; init; }
+
+    public IReadOnlyList<string> Enable { get; init; } = [];
+
+    public IReadOnlyList<string> Disable { get; init; } = [];
+
+    public MailOptions Mail { get; init; } = MailOptions.Default;
+}

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using PatchBot.Bot.Check;
+using PatchBot.Bot.Inputs;
+using PatchBot.Bot.Output;
+using PatchBot.PatchParser.Mail;
+using PatchBot.Rules.Catalog;
+using PatchBot.Rules.Config;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Bot.Cli;
+
+/// <summary><c>patchbot check [PATH|-]...</c>: lint patches from files, mboxes, Maildirs, folders or stdin.</summary>
+internal static class CheckCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Patch files, .eml messages, mboxes, Maildirs, folders, or - for standard input.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format: text (compiler style), terse (one line per finding), json.",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "terse", "json");
+        var failLevel = new Option<string>("--fail-level")
+        {
+            Description = "Exit with 1 when a finding is at or above this severity: error, warning, info, none.",
+            DefaultValueFactory = _ => "warning",
+        };
+        failLevel.AcceptOnlyFromAmong("error", "warning", "info", "none");
+        var config = new Option<string?>("--config")
+        {
+            Description = "Configuration file (default: .patchbot.json found upward from the first input).",
+        };
+        var enable = new Option<string[]>("--enable")
+        {
+            Description = "Run only these rules (repeatable).",
+        };
+        var disable = new Option<string[]>("--disable")
+        {
+            Description = "Do not run these rules (repeatable).",
+        };
+        var maxMessageSize = new Option<long>("--max-message-size")
+        {
+            Description = "Largest message read, in bytes; larger ones are reported and skipped.",
+            DefaultValueFactory = _ => MailOptions.Default.MaxMessageSize,
+        };
+        var maxMimeDepth = new Option<int>("--max-mime-depth")
+        {
+            Description = "Deepest MIME nesting read.",
+            DefaultValueFactory = _ => MailOptions.Default.MaxMimeDepth,
+        };
+
+        var command = new Command("check", "Check patches and report findings.")
+        {
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = new CheckSettings
+            {
+                Paths = parse.GetValue(paths) ?? [],
+                Format = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true),
+                FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
+                ConfigPath = parse.GetValue(config),
+                Enable = parse.GetValue(enable) ?? [],
+                Disable = parse.GetValue(disable) ?? [],
+                Mail = MailOptions.Default with
+                {
+                    MaxMessageSize = parse.GetValue(maxMessageSize),
+                    MaxMimeDepth = parse.GetValue(maxMimeDepth),
+                },
+            };
+            return Execute(settings, stdout, stderr, stdin);
+        });
+        return command;
+    }
+
+    public static int Execute(CheckSettings settings, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
+    {
+        if (settings.Paths.Count == 0)
+        {
+            stderr.WriteLine("patchbot check: give at least one PATH, or - for standard input.");
+            return PatchBotCli.UsageError;
+        }
+
+        if (!TryLoadConfig(settings, out var patchBotConfig, out string? configError))
+        {
+            stderr.WriteLine($"patchbot check: {configError}");
+            return PatchBotCli.UsageError;
+        }
+
+        var (sources, errors) = InputExpander.Expand(settings.Paths, stdin);
+        foreach (var error in errors)
+        {
+            stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
+        }
+
+        var runner = new CheckRunner(settings, AnalysisOptions.Default with { Config = patchBotConfig });
+        var report = runner.Run(sources);
+
+        switch (settings.Format)
+        {
+            case OutputFormat.Json:
+                stdout.Flush();
+                using (var buffer = new MemoryStream())
+                {
+                    JsonReportWriter.Write(report, buffer);
+                    stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                }
+
+                break;
+            case OutputFormat.Terse:
+                TerseReportWriter.Write(report, stdout);
+                break;
+            default:
+                TextReportWriter.Write(report, stdout);
+                break;
+        }
+
+        stdout.Flush();
+        if (errors.Count > 0)
+        {
+            return PatchBotCli.UsageError;
+        }
+
+        return report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel) ? 1 : 0;
+    }
+
+    private static bool TryLoadConfig(CheckSettings settings, out PatchBotConfig? config, out string? error)
+    {
+        config = null;
+        error = null;
+        string? path = settings.ConfigPath ?? FindConfigUpward(settings.Paths.FirstOrDefault(p => p != "-"));
+        string? text = null;
+        if (path is not null)
+        {
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = $"{path}: {e.Message}";
+                return false;
+            }
+        }
+
+        IReadOnlyList<PatchBot.PatchParser.Problem> problems = [];
+        var parsed = text is null ? PatchBotConfig.Empty : PatchBotConfig.Parse(text, out problems);
+        if (problems.Count > 0)
+        {
+            error = string.Join("; ", problems.Select(p => p.Line is int l ? $"{path}:{l}: {p.Message}" : $"{path}: {p.Message}"));
+            return false;
+        }
+
+        foreach (var id in settings.Enable.Concat(settings.Disable))
+        {
+            if (RuleCatalog.Find(id) is null)
+            {
+                error = $"unknown rule '{id}' (see patchbot rules)";
+                return false;
+            }
+        }
+
+        config = parsed with
+        {
+            Enabled = settings.Enable.Count > 0 ? new HashSet<string>(settings.Enable, StringComparer.Ordinal) : parsed.Enabled,
+            Disabled = new HashSet<string>(parsed.Disabled.Concat(settings.Disable), StringComparer.Ordinal),
+        };
+        return true;
+    }
+
+    /// <summary>.patchbot.json in the folder of <paramref name="input"/> (or the working folder) or any folder above.</summary>
+    private static string? FindConfigUpward(string? input)
+    {
+        string start = input is null ? Directory.GetCurrentDirectory()
+            : Directory.Exists(input) ? Path.GetFullPath(input)
+            : Path.GetDirectoryName(Path.GetFullPath(input)) ?? Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, ".patchbot.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,12 @@
+namespace PatchBot.Bot.Output;
+
+/// <summary>The formats of <c>patchbot check --format</c>.</summary>
+internal enum OutputFormat
+{
+    /// <summary>Compiler style with the source line and a summary, for people.</summary>
+    Text,
+    /// <summary>One line per finding, nothing when clean: the protocol b4 prep --check speaks.</summary>
+    Terse,
+    /// <summary>The JSON document of design.md.</summary>
+    Json,
+}

@@ -1,0 +1,26 @@
+using PatchBot.Bot.Check;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Bot.Output;
+
+/// <summary>
+/// One line per finding, like checkpatch --terse, and nothing when clean:
+/// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do.
+/// </summary>
+internal static class TerseReportWriter
+{
+    public static void Write(CheckReport report, TextWriter output)
+    {
+        foreach (var reported in report.Findings)
+        {
+            var f = reported.Finding;
+            string level = f.Severity switch
+            {
+                Severity.Error => "ERROR",
+                Severity.Warning => "WARNING",
+                _ => "CHECK",
+            };
+            output.WriteLine($"{f.File}:{f.Line}: {level}: [{f.Rule}] {f.Message}");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace PatchBot.Bot.Tests;
+
+/// <summary>The check verb's contract: formats, exit codes, bad inputs.</summary>
+public sealed class CheckCommandTests
+{
+    private static string Sample => Path.Combine(RepoPaths.Root, "samples", "ntb-acme-dma-alias-in-probe.patch");
+
+    [Fact]
+    public void The_bundled_sample_gives_the_flagship_finding()
+    {
+        var result = CliProcess.Run(["check", "--format", "terse", Sample]);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("drivers/ntb/hw/acme/ntb_hw_acme.c:17: ERROR: [dma-alias-after-iommu-group] ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_format_shows_the_source_line_trace_fix_and_summary()
+    {
+        var result = CliProcess.Run(["check", Sample]);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Stdout.Split('\n');
+        Assert.StartsWith("drivers/ntb/hw/acme/ntb_hw_acme.c:17: error: ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("[dma-alias-after-iommu-group]", lines[0], StringComparison.Ordinal);
+        Assert.Contains("pci_add_dma_alias(pdev, devfn, 1);", lines[1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("note: trace: acme_ntb_probe", StringComparison.Ordinal)
+            && l.EndsWith("acme_ntb_setup_aliases -> pci_add_dma_alias", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("patchbot: 1 message, 1 patch, 1 file, 2 hunks, 0 problems; 1 error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fail_level_sets_the_exit_code()
+    {
+        Assert.Equal(1, CliProcess.Run(["check", "--fail-level", "error", Sample]).ExitCode);
+        Assert.Equal(0, CliProcess.Run(["check", "--fail-level", "none", Sample]).ExitCode);
+    }
+
+    [Fact]
+    public void Disabling_the_rule_silences_it()
+    {
+        var result = CliProcess.Run(["check", "--format", "terse", "--disable", "dma-alias-after-iommu-group", Sample]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("dma-alias-after-iommu-group", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Terse_prints_nothing_for_a_clean_patch()
+    {
+        string clean = Path.Combine(RepoPaths.CorpusCases, "search-wtype-limits-fix.eml");
+        var result = CliProcess.Run(["check", "--format", "terse", clean]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+    }
+
+    [Fact]
+    public void A_missing_input_exits_2_and_the_others_are_still_checked()
+    {
+        var result = CliProcess.Run(["check", "--format", "json", "no/such/file.patch", Sample]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no/such/file.patch: no such file or directory", result.Stderr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray());
+    }
+
+    [Fact]
+    public void Usage_errors_exit_2()
+    {
+        Assert.Equal(2, CliProcess.Run(["check", "--format", "xml", Sample]).ExitCode);
+        Assert.Equal(2, CliProcess.Run(["check"]).ExitCode);
+        Assert.Equal(2, CliProcess.Run(["no-such-verb"]).ExitCode);
+    }
+
+    [Fact]
+    public void Garbled_input_is_a_problem_not_a_crash()
+    {
+        var dir = Directory.CreateTempSubdirectory("patchbot-garbled-");
+        try
+        {
+            var good = File.ReadAllBytes(Sample);
+            File.WriteAllBytes(Path.Combine(dir.FullName, "a-truncated.patch"), good[..(good.Length * 2 / 3)]);
+            File.WriteAllBytes(Path.Combine(dir.FullName, "b-noise.bin"), [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))]);
+            File.Copy(Sample, Path.Combine(dir.FullName, "c-good.patch"));
+
+            var result = CliProcess.Run(["check", "--format", "json", "--fail-level", "none", dir.FullName]);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            using var doc = JsonDocument.Parse(result.Stdout);
+            var inputs = doc.RootElement.GetProperty("inputs").EnumerateArray().ToList();
+            Assert.Equal(3, inputs.Count);
+            Assert.NotEmpty(inputs[0].GetProperty("problems").EnumerateArray());
+            Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(),
+                f => f.GetProperty("line").GetInt32() == 17);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_maildir_is_read_as_its_messages()
+    {
+        var dir = Directory.CreateTempSubdirectory("patchbot-maildir-");
+        try
+        {
+            foreach (var sub in new[] { "cur", "new", "tmp" })
+            {
+                Directory.CreateDirectory(Path.Combine(dir.FullName, sub));
+            }
+
+            File.Copy(Sample, Path.Combine(dir.FullName, "new", "1700000000.1.host"));
+            File.Copy(Path.Combine(RepoPaths.CorpusCases, "cover-switchtec-fixes-gen4.eml"), Path.Combine(dir.FullName, "cur", "1700000001.2.host:2,S"));
+            File.WriteAllText(Path.Combine(dir.FullName, "tmp", "partial"), "not delivered yet");
+
+            var result = CliProcess.Run(["check", "--format", "json", "--fail-level", "none", dir.FullName]);
+
+            using var doc = JsonDocument.Parse(result.Stdout);
+            var inputs = doc.RootElement.GetProperty("inputs").EnumerateArray().ToList();
+            Assert.Equal(2, inputs.Count);
+            Assert.Equal(1, inputs.Sum(i => i.GetProperty("coverLetters").GetInt32()));
+            Assert.Equal(1, inputs.Sum(i => i.GetProperty("patches").GetInt32()));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
