@@ -1,8 +1,5 @@
 using PatchBot.Bot.Inputs;
-using PatchBot.PatchParser.Diff;
-using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
-using PatchBot.Rules;
 using PatchBot.Rules.Findings;
 
 namespace PatchBot.Bot.Check;
@@ -13,12 +10,9 @@ namespace PatchBot.Bot.Check;
 /// </summary>
 internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analysis)
 {
-    private static readonly string[] CExtensions = [".c", ".h"];
-
     private readonly List<InputReport> _inputs = [];
     private readonly List<MailItem> _seriesMessages = [];
-
-    public IReadOnlyList<InputError> InputErrors { get; private set; } = [];
+    private readonly List<MailItem> _replyPatches = [];
 
     public CheckReport Run(IReadOnlyList<InputSource> sources)
     {
@@ -27,6 +21,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
             ReadInput(source);
         }
 
+        var analyzer = new SeriesAnalyzer(analysis);
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
         var seriesNotes = new List<string>();
@@ -37,7 +32,13 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                 seriesNotes.Add($"{series.Title} (v{series.Version}): {series.Status}");
             }
 
-            Analyse(series.Parts, findings, coverage);
+            analyzer.Analyze(series.Parts, findings, coverage);
+        }
+
+        // A reply that carries a diff of its own (a reviewer's suggested change) is checked on its own.
+        foreach (var reply in _replyPatches)
+        {
+            analyzer.Analyze([reply], findings, coverage);
         }
 
         return new CheckReport(_inputs, findings, coverage, seriesNotes);
@@ -59,7 +60,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                         patches += item.Patches.Count;
                         files += item.Patches.Sum(p => p.Diff.Files.Count);
                         hunks += item.Patches.Sum(p => p.Diff.HunkCount);
-                        _seriesMessages.Add(item);
+                        (item.PatchSubject.IsReply ? _replyPatches : _seriesMessages).Add(item);
                         break;
                     case MailItemKind.CoverLetter:
                         covers++;
@@ -70,7 +71,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                     default: notPatches++; break;
                 }
 
-                string? messageId = Bracketed(item.MessageId);
+                string? messageId = SeriesAnalyzer.Bracketed(item.MessageId);
                 foreach (var problem in item.AllProblems)
                 {
                     problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId));
@@ -83,88 +84,5 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
         }
 
         _inputs.Add(new InputReport(source.Name, messages, patches, covers, pulls, replies, notPatches, files, hunks, problems));
-    }
-
-    private void Analyse(IReadOnlyList<MailItem> parts, List<ReportedFinding> findings, List<CoverageEntry> coverage)
-    {
-        var byOrigin = new Dictionary<string, MailItem>(StringComparer.Ordinal);
-        var inputs = new List<GraphInput>(parts.Count);
-        foreach (var item in parts)
-        {
-            string origin = OriginOf(item);
-            byOrigin[origin] = item;
-            var cFiles = item.Patches.SelectMany(p => p.Diff.Files)
-                .Where(f => !f.IsBinary && CExtensions.Contains(Path.GetExtension(f.Path), StringComparer.Ordinal))
-                .ToList();
-            if (cFiles.Count == 0)
-            {
-                coverage.Add(new CoverageEntry(item.Subject, "no C in the patch", Bracketed(item.MessageId)));
-                continue;
-            }
-
-            inputs.Add(new GraphInput(origin, cFiles));
-        }
-
-        if (inputs.Count == 0)
-        {
-            return;
-        }
-
-        var graph = CallGraphBuilder.Build(inputs);
-        var result = Analyzer.Analyze(graph, inputs, analysis);
-        foreach (var gap in graph.Gaps)
-        {
-            byOrigin.TryGetValue(gap.Origin, out var item);
-            coverage.Add(new CoverageEntry(gap.Line is int l ? $"{gap.File}:{l}" : gap.File, gap.Reason, Bracketed(item?.MessageId)));
-        }
-
-        foreach (var note in result.Notes)
-        {
-            byOrigin.TryGetValue(note.Origin, out var item);
-            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, note.Message, Bracketed(item?.MessageId)));
-        }
-
-        foreach (var finding in result.Findings)
-        {
-            byOrigin.TryGetValue(finding.Origin, out var item);
-            findings.Add(new ReportedFinding(
-                finding,
-                Bracketed(item?.MessageId),
-                item is null || item.Subject.Length == 0 ? null : item.Subject,
-                item is null ? null : SourceLine(item, finding.File, finding.Line)));
-        }
-    }
-
-    /// <summary>The key that ties graph nodes and findings back to their message.</summary>
-    private static string OriginOf(MailItem item) =>
-        item.MessageId ?? $"{item.Source}#{item.Ordinal}";
-
-    private static string? Bracketed(string? messageId) => messageId is null ? null : $"<{messageId}>";
-
-    private static string? SourceLine(MailItem item, string file, int line)
-    {
-        foreach (var patch in item.Patches)
-        {
-            foreach (var f in patch.Diff.Files)
-            {
-                if (f.Path != file)
-                {
-                    continue;
-                }
-
-                foreach (var hunk in f.Hunks)
-                {
-                    foreach (var l in hunk.Lines)
-                    {
-                        if (l.Kind != DiffLineKind.Removed && l.NewLine == line)
-                        {
-                            return l.Text;
-                        }
-                    }
-                }
-            }
-        }
-
-        return null;
     }
 }
