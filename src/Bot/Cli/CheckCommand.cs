@@ -21,10 +21,10 @@ internal static class CheckCommand
         };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "Output format: text (compiler style), terse (one line per finding), json.",
+            Description = "Output format: text (compiler style), terse (one line per finding), json, sarif (SARIF 2.1.0), github (Actions annotations and job summary).",
             DefaultValueFactory = _ => "text",
         };
-        format.AcceptOnlyFromAmong("text", "terse", "json");
+        format.AcceptOnlyFromAmong("text", "terse", "json", "sarif", "github");
         var failLevel = new Option<string>("--fail-level")
         {
             Description = "Exit with 1 when a finding is at or above this severity: error, warning, info, none.",
@@ -54,9 +54,14 @@ internal static class CheckCommand
             DefaultValueFactory = _ => MailOptions.Default.MaxMimeDepth,
         };
 
+        var git = new Option<string?>("--git")
+        {
+            Description = "Check the commits of BASE..HEAD in the git checkout of the working folder, each as its own patch.",
+        };
+
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth,
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, git,
         };
         command.SetAction(parse =>
         {
@@ -66,6 +71,7 @@ internal static class CheckCommand
                 Format = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true),
                 FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
                 ConfigPath = parse.GetValue(config),
+                GitRange = parse.GetValue(git),
                 Enable = parse.GetValue(enable) ?? [],
                 Disable = parse.GetValue(disable) ?? [],
                 Mail = MailOptions.Default with
@@ -81,7 +87,7 @@ internal static class CheckCommand
 
     public static int Execute(CheckSettings settings, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
     {
-        if (settings.Paths.Count == 0)
+        if (settings.Paths.Count == 0 && settings.GitRange is null)
         {
             stderr.WriteLine("patchbot check: give at least one PATH, or - for standard input.");
             return PatchBotCli.UsageError;
@@ -93,14 +99,24 @@ internal static class CheckCommand
             return PatchBotCli.UsageError;
         }
 
-        var (sources, errors) = InputExpander.Expand(settings.Paths, stdin);
+        var analysis = AnalysisOptions.Default with { Config = patchBotConfig };
+        CheckReport report;
+        IReadOnlyList<InputError> errors;
+        if (settings.GitRange is not null)
+        {
+            (report, errors) = GitCheck.Run(settings, analysis);
+        }
+        else
+        {
+            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin);
+            report = new CheckRunner(settings, analysis).Run(sources);
+            errors = inputErrors;
+        }
+
         foreach (var error in errors)
         {
             stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
         }
-
-        var runner = new CheckRunner(settings, AnalysisOptions.Default with { Config = patchBotConfig });
-        var report = runner.Run(sources);
 
         switch (settings.Format)
         {
@@ -112,6 +128,19 @@ internal static class CheckCommand
                     stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
                 }
 
+                break;
+            case OutputFormat.Sarif:
+                stdout.Flush();
+                using (var buffer = new MemoryStream())
+                {
+                    SarifReportWriter.Write(report, buffer);
+                    stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                }
+
+                break;
+            case OutputFormat.Github:
+                GithubReportWriter.WriteAnnotations(report, stdout);
+                GithubReportWriter.AppendStepSummary(report, stderr);
                 break;
             case OutputFormat.Terse:
                 TerseReportWriter.Write(report, stdout);
