@@ -18,6 +18,7 @@ internal sealed partial class GitHubRetryHandler(GitHubSourceOptions options, Ti
         {
             // A retry sends the same content again.
             await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            JsonContentType(request.Content);
         }
 
         for (int attempt = 0; ; attempt++)
@@ -52,6 +53,29 @@ internal sealed partial class GitHubRetryHandler(GitHubSourceOptions options, Ti
             LogRetrying(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? string.Empty, reason, delay.TotalSeconds, attempt + 1);
             response?.Dispose();
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Octokit labels its JSON bodies application/x-www-form-urlencoded; the REST API's description accepts
+    /// application/json only, so a JSON body is labelled as what it is.
+    /// </summary>
+    private static void JsonContentType(HttpContent content)
+    {
+        if (content.Headers.ContentType?.MediaType is "application/x-www-form-urlencoded" or null
+            && content is StringContent or ByteArrayContent)
+        {
+            var bytes = content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            int i = 0;
+            while (i < bytes.Length && bytes[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            {
+                i++;
+            }
+
+            if (i < bytes.Length && bytes[i] is (byte)'{' or (byte)'[')
+            {
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
         }
     }
 

@@ -8,6 +8,8 @@ namespace PatchBot.Bot.Tests.GitHub;
 /// only, both for the mock's sake: Prism cannot negotiate GitHub's vendor media types (it answers 406 to
 /// application/vnd.github.v3+json), so application/json is added to Accept; and a GitHub Enterprise prefix
 /// (/api/v3) is required and removed, as a GitHub Enterprise Server's front end does, when one is given.
+/// Prism replays the description's example Link header (https://api.github.com/resource?page=2) on every
+/// list, which would send the client's pagination off the machine: that header is dropped from answers.
 /// </summary>
 internal sealed class PrismTransport(string? enterprisePrefix = null) : DelegatingHandler(new SocketsHttpHandler())
 {
@@ -36,6 +38,7 @@ internal sealed class PrismTransport(string? enterprisePrefix = null) : Delegati
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         string requestBody = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.Headers.Remove("Link");
         string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (RewriteResponse is not null && response.IsSuccessStatusCode)
         {
