@@ -31,14 +31,47 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
             }
 
             var commit = await client.Repository.Commit.Get(evt.Owner, evt.Repository, listed.Sha).ConfigureAwait(false);
-            patches.Add(ToPatch(commit, problems));
+            var widened = await WholeFilesAsync(evt, commit).ConfigureAwait(false);
+            patches.Add(ToPatch(commit, problems, widened));
         }
 
         return new GitRangeRead(patches, problems);
     }
 
+    /// <summary>Most C files of one commit whose whole post-image is fetched for context.</summary>
+    public const int MaxWholeFilesPerCommit = 20;
+
+    /// <summary>Largest post-image fetched for context.</summary>
+    public const int MaxWholeFileBytes = 2 * 1024 * 1024;
+
+    /// <summary>The patches of the commit's changed C files widened to the whole file, where the contents API has it.</summary>
+    private async Task<Dictionary<string, string>> WholeFilesAsync(PullRequestEvent evt, GitHubCommit commit)
+    {
+        var widened = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in (commit.Files ?? []).Where(f => !string.IsNullOrEmpty(f.Patch) && f.Status is "modified" or "renamed"
+            && (f.Filename.EndsWith(".c", StringComparison.Ordinal) || f.Filename.EndsWith(".h", StringComparison.Ordinal))).Take(MaxWholeFilesPerCommit))
+        {
+            byte[] raw;
+            try
+            {
+                raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, file.Filename, commit.Sha).ConfigureAwait(false);
+            }
+            catch (ApiException)
+            {
+                continue; // the three-line patch is still checked
+            }
+
+            if (raw.Length <= MaxWholeFileBytes && WholeFileContext.TryExpand(file.Patch, Encoding.UTF8.GetString(raw), out string expanded))
+            {
+                widened[file.Filename] = expanded;
+            }
+        }
+
+        return widened;
+    }
+
     /// <summary>A commit from the API as a patch mail: From, Subject [PATCH], the message, then one diff per file.</summary>
-    internal static CommitPatch ToPatch(GitHubCommit commit, List<string> problems)
+    internal static CommitPatch ToPatch(GitHubCommit commit, List<string> problems, IReadOnlyDictionary<string, string>? widened = null)
     {
         string message = commit.Commit?.Message ?? string.Empty;
         int newline = message.IndexOf('\n', StringComparison.Ordinal);
@@ -68,8 +101,9 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
             text.Append("diff --git a/").Append(oldPath).Append(" b/").Append(file.Filename).Append('\n');
             text.Append(file.Status == "added" ? "--- /dev/null\n" : $"--- a/{oldPath}\n");
             text.Append(file.Status == "removed" ? "+++ /dev/null\n" : $"+++ b/{file.Filename}\n");
-            text.Append(file.Patch.Replace("\r\n", "\n", StringComparison.Ordinal));
-            if (!file.Patch.EndsWith('\n'))
+            string patch = widened is not null && widened.TryGetValue(file.Filename, out var whole) ? whole : file.Patch;
+            text.Append(patch.Replace("\r\n", "\n", StringComparison.Ordinal));
+            if (!patch.EndsWith('\n'))
             {
                 text.Append('\n');
             }
