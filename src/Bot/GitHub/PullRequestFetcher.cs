@@ -51,7 +51,7 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
         foreach (var file in (commit.Files ?? []).Where(f => !string.IsNullOrEmpty(f.Patch) && f.Status is "modified" or "renamed"
             && (f.Filename.EndsWith(".c", StringComparison.Ordinal) || f.Filename.EndsWith(".h", StringComparison.Ordinal))).Take(MaxWholeFilesPerCommit))
         {
-            byte[] raw;
+            byte[]? raw;
             try
             {
                 raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, file.Filename, commit.Sha).ConfigureAwait(false);
@@ -61,7 +61,8 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
                 continue; // the three-line patch is still checked
             }
 
-            if (raw.Length <= MaxWholeFileBytes && WholeFileContext.TryExpand(file.Patch, Encoding.UTF8.GetString(raw), out string expanded))
+            // Octokit answers null when the body is not the raw file (an HTML error page, a JSON description).
+            if (raw is not null && raw.Length <= MaxWholeFileBytes && WholeFileContext.TryExpand(file.Patch, Encoding.UTF8.GetString(raw), out string expanded))
             {
                 widened[file.Filename] = expanded;
             }

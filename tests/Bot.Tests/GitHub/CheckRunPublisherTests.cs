@@ -76,6 +76,27 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
         Assert.All(input.Problems, p => Assert.NotNull(p.File));
     }
 
+    [Fact]
+    public async Task The_whole_file_of_a_changed_c_file_is_asked_for_with_a_valid_request()
+    {
+        // GitHub's example commit changes file1.txt; rename it to a C file so PatchBot fetches its contents.
+        // A top-level name: Prism's router does not match a {path} parameter holding slashes, which GitHub does.
+        using var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) => request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal)
+                ? body.Replace("\"file1.txt\"", "\"foo.c\"", StringComparison.Ordinal)
+                : body,
+        };
+        var options = Options(prism.BaseUrl);
+        var client = new GitHubClientFactory(options, TimeProvider.System, NullLoggerFactory.Instance, () => transport).Create();
+        var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
+        var read = await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
+        Assert.Single(read.Commits);
+        var contents = Assert.Single(transport.Exchanges, e => e.Path.StartsWith("/repos/octo-org/linux/contents/foo.c?ref=", StringComparison.Ordinal));
+        Assert.True(contents.Status == 200, transport.Rejected());
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
     private static GitHubSourceOptions Options(Uri api) => new()
     {
         WebhookSecret = "s",
