@@ -131,3 +131,31 @@ public sealed class CheckCommandTests
         }
     }
 }
+
+/// <summary>The rules and explain verbs.</summary>
+public sealed class RulesCommandTests
+{
+    [Fact]
+    public void Rules_lists_every_rule_with_its_severity()
+    {
+        var result = CliProcess.Run(["rules"]);
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("dma-alias-after-iommu-group ", StringComparison.Ordinal) && l.Contains(" error ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dma-alias-in-final-fixup ", StringComparison.Ordinal) && l.Contains(" warning ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("sysfs-after-device-add ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_prints_the_rule_page_and_rejects_unknown_rules()
+    {
+        var result = CliProcess.Run(["explain", "dma-alias-in-final-fixup"]);
+        Assert.Equal(0, result.ExitCode);
+        string page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rules", "dma-alias-in-final-fixup.md"));
+        Assert.Equal(page, result.Stdout);
+
+        var unknown = CliProcess.Run(["explain", "no-such-rule"]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown rule", unknown.Stderr, StringComparison.Ordinal);
+    }
+}
