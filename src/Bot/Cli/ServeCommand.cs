@@ -33,6 +33,16 @@ internal static class ServeCommand
         return command;
     }
 
+    private static int ReportInvalid(IEnumerable<OptionsValidationException> errors, TextWriter stderr)
+    {
+        foreach (var failure in errors.SelectMany(e => e.Failures))
+        {
+            stderr.WriteLine($"patchbot serve: configuration: {failure}");
+        }
+
+        return PatchBotCli.UsageError;
+    }
+
     public static int Run(string? configPath, IReadOnlyList<string> overrides, TextWriter stderr)
     {
         try
@@ -43,12 +53,11 @@ internal static class ServeCommand
         }
         catch (OptionsValidationException e)
         {
-            foreach (var failure in e.Failures)
-            {
-                stderr.WriteLine($"patchbot serve: configuration: {failure}");
-            }
-
-            return PatchBotCli.UsageError;
+            return ReportInvalid([e], stderr);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            return ReportInvalid(e.InnerExceptions.Cast<OptionsValidationException>(), stderr);
         }
         catch (InvalidOperationException e) when (e.InnerException is FormatException || e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ using PatchBot.Bot.State;
 
 namespace PatchBot.Bot.Worker;
 
-/// <summary>/healthz and /metrics on a loopback port, with a plain <see cref="HttpListener"/>.</summary>
+/// <summary>/healthz and /metrics on a loopback port (0 picks a free port, logged).</summary>
 internal sealed class HealthServer(
     IOptions<HealthOptions> options,
     IOptions<SeriesOptions> series,
@@ -25,48 +26,90 @@ internal sealed class HealthServer(
             return;
         }
 
-        int port = o.Port == 0 ? FreePort() : o.Port;
-        using var listener = new HttpListener();
-        string endpoint = string.Create(CultureInfo.InvariantCulture, $"{o.Address}:{port}");
-        listener.Prefixes.Add($"http://{endpoint}/");
+        // A small HTTP/1.1 responder on a TcpListener: two GET paths, Connection: close. (The managed
+        // HttpListener can throw from Start() when a client connects while it is starting.)
+        var listener = new TcpListener(IPAddress.Parse(o.Address), o.Port);
         try
         {
             listener.Start();
         }
-        catch (HttpListenerException e)
+        catch (SocketException e)
         {
-            BotLog.HealthFailed(logger, $"cannot listen on {endpoint}: {e.Message}");
+            BotLog.HealthFailed(logger, string.Create(CultureInfo.InvariantCulture, $"cannot listen on {o.Address}:{o.Port}: {e.Message}"));
             return;
         }
 
-        BotLog.HealthListening(logger, endpoint);
-        using var reg = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            HttpListenerContext context;
-            try
+            BotLog.HealthListening(logger, listener.LocalEndpoint.ToString() ?? o.Address);
+            while (!stoppingToken.IsCancellationRequested)
             {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                break;
-            }
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
 
+                _ = Task.Run(() => ServeAsync(client, stoppingToken), stoppingToken);
+            }
+        }
+        finally
+        {
+            listener.Stop();
+            listener.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken ct)
+    {
+        using (client)
+        {
             try
             {
-                Answer(context);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                var stream = client.GetStream();
+                var buffer = new byte[8192];
+                int length = 0;
+                while (length < buffer.Length)
+                {
+                    int n = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    length += n;
+                    if (buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8) >= 0)
+                    {
+                        break;
+                    }
+                }
+
+                string head = Encoding.ASCII.GetString(buffer, 0, length);
+                string[] requestLine = head.Split("\r\n", 2)[0].Split(' ');
+                string path = requestLine.Length >= 2 ? requestLine[1] : "/";
+                var (status, type, body) = Answer(path);
+                byte[] bytes = Encoding.UTF8.GetBytes(body);
+                string reason = status switch { 200 => "OK", 503 => "Service Unavailable", _ => "Not Found" };
+                string header = string.Create(CultureInfo.InvariantCulture,
+                    $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(header), timeout.Token).ConfigureAwait(false);
+                await stream.WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpListenerException or IOException)
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
             {
-                BotLog.HealthFailed(logger, e.Message);
+                // the client went away, or the bot is stopping
             }
         }
     }
 
-    private void Answer(HttpListenerContext context)
+    private (int Status, string Type, string Body) Answer(string path)
     {
-        string path = context.Request.Url?.AbsolutePath ?? "/";
         int status = 200;
         string body;
         string type = "text/plain; charset=utf-8";
@@ -74,7 +117,6 @@ internal sealed class HealthServer(
         {
             var age = time.GetUtcNow() - metrics.LastLoop;
             bool loopAlive = age < series.Value.Tick * 10 + TimeSpan.FromSeconds(30);
-            var down = metrics.Connected.Where(c => c.Value == 0).Select(c => c.Key).ToList();
             status = loopAlive ? 200 : 503;
             var sb = new StringBuilder();
             sb.Append(loopAlive ? "ok\n" : "stalled: the processing loop has not run for " + age + "\n");
@@ -100,18 +142,6 @@ internal sealed class HealthServer(
             body = "not found: try /healthz or /metrics\n";
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(body);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = type;
-        context.Response.ContentLength64 = bytes.Length;
-        context.Response.OutputStream.Write(bytes);
-        context.Response.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        return (status, type, body);
     }
 }
