@@ -320,7 +320,21 @@ public sealed class BotProcess : IDisposable
         return http.GetStringAsync(new Uri($"http://127.0.0.1:{HealthPort}/metrics")).Result;
     }
 
-    public bool WaitExit(TimeSpan timeout) => process is null || process.WaitForExit(timeout);
+    public bool WaitExit(TimeSpan timeout)
+    {
+        if (process is null)
+        {
+            return true;
+        }
+
+        if (!process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        process.WaitForExit(); // drains the redirected output into the log
+        return true;
+    }
 
     /// <summary>SIGTERM, as systemd stops it; returns the exit code.</summary>
     public int Stop()
