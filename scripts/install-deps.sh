@@ -3,8 +3,14 @@
 # when something is missing.
 set -euo pipefail
 
+root=$(cd "$(dirname "$0")/.." && pwd)
+
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+# A real kernel tree for the tree-mode tests: Debian's linux-source package, unpacked below.
+kernel_tarball=/usr/src/linux-source-6.12.tar.xz
+[ -f "$kernel_tarball" ] || need+=(linux-source-6.12)
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 2; }
 
 # patchbot serve end-to-end tests (tests/EndToEnd): real Postfix + Dovecot, public-inbox, git send-email
@@ -25,4 +31,16 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# Unpack the kernel tree once into the repository's ignored .cache/ (the tests read it there,
+# or from PATCHBOT_KERNEL_TREE).
+kernel_tree="$root/.cache/linux-source-6.12"
+if [ -z "${PATCHBOT_KERNEL_TREE:-}" ] && [ ! -f "$kernel_tree/MAINTAINERS" ]; then
+  mkdir -p "$root/.cache"
+  rm -rf "$kernel_tree.partial"
+  mkdir -p "$kernel_tree.partial"
+  tar -xf "$kernel_tarball" -C "$kernel_tree.partial" --strip-components=1
+  rm -rf "$kernel_tree"
+  mv "$kernel_tree.partial" "$kernel_tree"
 fi
