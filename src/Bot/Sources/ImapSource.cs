@@ -82,35 +82,56 @@ internal sealed class ImapSource(ImapSourceOptions options, bool publicInbox, Ma
         connected();
         BotLog.SourceConnected(logger, Name, folder.FullName, folder.UidValidity, lastUid);
 
-        while (!ct.IsCancellationRequested)
+        // Set by every EXISTS the server announces, also while a fetch is running: a message that arrives
+        // during a fetch is fetched before IDLE starts, never left waiting for the next IDLE refresh.
+        int changes = 0;
+        CancellationTokenSource? idleDone = null;
+        void OnCountChanged(object? sender, EventArgs e)
         {
-            lastUid = await FetchNewAsync(folder, lastUid, ct).ConfigureAwait(false);
-            if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+            Interlocked.Increment(ref changes);
+            idleDone?.Cancel();
+        }
+
+        folder.CountChanged += OnCountChanged;
+        try
+        {
+            while (!ct.IsCancellationRequested)
             {
-                using var done = new CancellationTokenSource(options.IdleRefresh, time);
-                int before = folder.Count;
-                void OnCountChanged(object? sender, EventArgs e) => done.Cancel();
-                folder.CountChanged += OnCountChanged;
-                try
+                Interlocked.Exchange(ref changes, 0);
+                lastUid = await FetchNewAsync(folder, lastUid, ct).ConfigureAwait(false);
+                if (Volatile.Read(ref changes) > 0)
                 {
-                    // A message that arrived since the fetch is announced in the first response to IDLE.
-                    await client.IdleAsync(done.Token, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    folder.CountChanged -= OnCountChanged;
+                    continue;
                 }
 
-                if (folder.Count == before && !ct.IsCancellationRequested)
+                if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
                 {
-                    BotLog.IdleRefreshed(logger, Name);
+                    using var done = new CancellationTokenSource(options.IdleRefresh, time);
+                    idleDone = done;
+                    try
+                    {
+                        await client.IdleAsync(done.Token, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        idleDone = null;
+                    }
+
+                    if (Volatile.Read(ref changes) == 0 && !ct.IsCancellationRequested)
+                    {
+                        BotLog.IdleRefreshed(logger, Name);
+                    }
+                }
+                else
+                {
+                    await Task.Delay(options.PollInterval, time, ct).ConfigureAwait(false);
+                    await client.NoOpAsync(ct).ConfigureAwait(false);
                 }
             }
-            else
-            {
-                await Task.Delay(options.PollInterval, time, ct).ConfigureAwait(false);
-                await client.NoOpAsync(ct).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            folder.CountChanged -= OnCountChanged;
         }
 
         await client.DisconnectAsync(true, CancellationToken.None).ConfigureAwait(false);
