@@ -2,6 +2,7 @@ using System.CommandLine;
 using PatchBot.Bot.Check;
 using PatchBot.Bot.Inputs;
 using PatchBot.Bot.Output;
+using PatchBot.Bot.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Catalog;
 using PatchBot.Rules.Config;
@@ -59,9 +60,18 @@ internal static class CheckCommand
             Description = "Check the commits of BASE..HEAD in the git checkout of the working folder, each as its own patch.",
         };
 
+        var tree = new Option<string?>("--tree")
+        {
+            Description = "A kernel checkout: apply patches to it in memory and follow callers across it (default: the checkout around the working folder, if any).",
+        };
+        var noTree = new Option<bool>("--no-tree")
+        {
+            Description = "Analyse the patches alone even inside a kernel checkout.",
+        };
+
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, git,
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git,
         };
         command.SetAction(parse =>
         {
@@ -79,6 +89,8 @@ internal static class CheckCommand
                     MaxMessageSize = parse.GetValue(maxMessageSize),
                     MaxMimeDepth = parse.GetValue(maxMimeDepth),
                 },
+                TreePath = parse.GetValue(tree),
+                NoTree = parse.GetValue(noTree),
             };
             return Execute(settings, stdout, stderr, stdin);
         });
@@ -104,12 +116,19 @@ internal static class CheckCommand
         IReadOnlyList<InputError> errors;
         if (settings.GitRange is not null)
         {
+            // The commits are already in the checkout: each is read with its whole files as context, not applied to the tree.
             (report, errors) = GitCheck.Run(settings, analysis);
         }
         else
         {
+            if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
+            {
+                stderr.WriteLine($"patchbot check: {treeError}");
+                return PatchBotCli.UsageError;
+            }
+
             var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin);
-            report = new CheckRunner(settings, analysis).Run(sources);
+            report = new CheckRunner(settings, analysis, kernelTree).Run(sources);
             errors = inputErrors;
         }
 
@@ -157,6 +176,31 @@ internal static class CheckCommand
         }
 
         return report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel) ? 1 : 0;
+    }
+
+    /// <summary>The tree of --tree, or the kernel checkout around the working folder unless --no-tree.</summary>
+    internal static bool TryOpenTree(CheckSettings settings, out KernelTree? tree, out string? error)
+    {
+        tree = null;
+        error = null;
+        if (settings.TreePath is { } path)
+        {
+            if (!Directory.Exists(path))
+            {
+                error = $"--tree {path}: no such directory";
+                return false;
+            }
+
+            tree = new KernelTree(path);
+            return true;
+        }
+
+        if (!settings.NoTree && TreeIndex.FindKernelTree(Directory.GetCurrentDirectory()) is { } found)
+        {
+            tree = new KernelTree(found);
+        }
+
+        return true;
     }
 
     private static bool TryLoadConfig(CheckSettings settings, out PatchBotConfig? config, out string? error)

@@ -33,6 +33,12 @@ internal sealed class GitHubSourceOptions
     /// <summary>An installation token (CheckRun) or a personal/Actions token (StatusComment). Required; never logged.</summary>
     public string Token { get; set; } = string.Empty;
 
+    /// <summary>A file holding <see cref="Token"/> (else $GITHUB_TOKEN).</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>A file holding <see cref="WebhookSecret"/> (else $GITHUB_WEBHOOK_SECRET).</summary>
+    public string? WebhookSecretFile { get; set; }
+
     /// <summary>REST API root: https://api.github.com/ or a GitHub Enterprise Server's https://HOST/api/v3/.</summary>
     public Uri ApiBaseUrl { get; set; } = new("https://api.github.com/");
 

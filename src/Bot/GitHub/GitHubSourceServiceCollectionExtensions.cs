@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,9 +32,15 @@ internal static class GitHubSourceServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        // Secrets: from a file named in the settings, else the environment; never from the settings file itself if avoidable.
+        builder.PostConfigure(o =>
+        {
+            o.Token = Secret(o.Token, o.TokenFile, "GITHUB_TOKEN");
+            o.WebhookSecret = Secret(o.WebhookSecret, o.WebhookSecretFile, "GITHUB_WEBHOOK_SECRET");
+        });
         builder.ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubSourceOptions>, GitHubSourceOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new GitHubClientFactory(
             sp.GetRequiredService<IOptions<GitHubSourceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
@@ -57,5 +64,27 @@ internal static class GitHubSourceServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GitHubWebhookListener>());
         services.AddHostedService<PullRequestCheckWorker>();
         return services;
+    }
+
+    private static string Secret(string value, string? file, string variable)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            return value;
+        }
+
+        if (!string.IsNullOrWhiteSpace(file))
+        {
+            try
+            {
+                return File.ReadAllText(file).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return string.Empty; // validation then reports the missing secret
+            }
+        }
+
+        return Environment.GetEnvironmentVariable(variable)?.Trim() ?? string.Empty;
     }
 }

@@ -59,6 +59,18 @@ public sealed class GitHubSourceUnitTests
     }
 
     [Fact]
+    public void Serve_hosts_the_github_source_when_its_section_is_configured()
+    {
+        using (var with = PatchBot.Bot.Worker.ServeHost.Build(null, ["--GitHub:Port=18081", "--GitHub:ListenAddress=127.0.0.1", "--GitHub:Token=t", "--GitHub:WebhookSecret=s"]))
+        {
+            Assert.NotNull(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<GitHubWebhookListener>(with.Services));
+        }
+
+        using var without = PatchBot.Bot.Worker.ServeHost.Build(null, []);
+        Assert.Null(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<GitHubWebhookListener>(without.Services));
+    }
+
+    [Fact]
     public async Task Rate_limits_and_transient_errors_are_retried_with_the_same_body()
     {
         var stub = new StubHandler(
