@@ -43,13 +43,13 @@ public static class CallGraphBuilder
         {
             if (options.SourceTree is not null && options.SourceTree.TryGetFile(file.NewPath, out string whole))
             {
-                post.Add(CFragmentAnalyzer.Tokenize(CFragment.FromWholeFile(file, whole), origin, facts, options.MaxTokensPerFile));
+                post.Add(CFragmentAnalyzer.Tokenize(CFragment.FromWholeFile(file, whole), origin, facts, options.MaxTokensPerFile, options.MaxNesting));
             }
             else
             {
                 foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
                 {
-                    CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                    CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
                     post.Add(a);
                     if (a.Truncated)
                     {
@@ -68,7 +68,7 @@ public static class CallGraphBuilder
                     continue;
                 }
 
-                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
                 pre.Add(a);
                 if (a.Truncated)
                 {
