@@ -28,7 +28,7 @@ public sealed class CheckCommandTests
         Assert.EndsWith("[dma-alias-after-iommu-group]", lines[0], StringComparison.Ordinal);
         Assert.Contains("pci_add_dma_alias(pdev, devfn, 1);", lines[1], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("note: trace: acme_ntb_probe", StringComparison.Ordinal)
-            && l.EndsWith("acme_ntb_setup_aliases -> pci_add_dma_alias", StringComparison.Ordinal));
+            && l.EndsWith("(pci_driver.probe, inferred) -> acme_ntb_setup_aliases -> pci_add_dma_alias", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("patchbot: 1 message, 1 patch, 1 file, 2 hunks, 0 problems; 1 error", StringComparison.Ordinal));
     }
 
@@ -129,5 +129,65 @@ public sealed class CheckCommandTests
         {
             dir.Delete(recursive: true);
         }
+    }
+}
+
+/// <summary>The rules and explain verbs.</summary>
+public sealed class RulesCommandTests
+{
+    [Fact]
+    public void Rules_lists_every_rule_with_its_severity()
+    {
+        var result = CliProcess.Run(["rules"]);
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("dma-alias-after-iommu-group ", StringComparison.Ordinal) && l.Contains(" error ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dma-alias-in-final-fixup ", StringComparison.Ordinal) && l.Contains(" warning ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("sysfs-after-device-add ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_prints_the_rule_page_and_rejects_unknown_rules()
+    {
+        var result = CliProcess.Run(["explain", "dma-alias-in-final-fixup"]);
+        Assert.Equal(0, result.ExitCode);
+        string page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rules", "dma-alias-in-final-fixup.md"));
+        Assert.Equal(page, result.Stdout);
+
+        var unknown = CliProcess.Run(["explain", "no-such-rule"]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown rule", unknown.Stderr, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The graph verb.</summary>
+public sealed class GraphCommandTests
+{
+    private static string Sample => Path.Combine(RepoPaths.Root, "samples", "ntb-acme-dma-alias-in-probe.patch");
+
+    [Fact]
+    public void Text_shows_functions_roles_and_calls()
+    {
+        var result = CliProcess.Run(["graph", "--no-tree", Sample]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("drivers/ntb/hw/acme/ntb_hw_acme.c:37: static acme_ntb_probe() (partly shown)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("role: DriverProbe (pci_driver.probe, inferred from the signature", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("40: calls acme_ntb_setup_aliases(pdev) [added]", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dot_and_json_describe_the_same_edges()
+    {
+        var dot = CliProcess.Run(["graph", "--format", "dot", Sample]);
+        Assert.StartsWith("digraph patchbot {", dot.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"drivers/ntb/hw/acme/ntb_hw_acme.c:acme_ntb_probe\" -> \"drivers/ntb/hw/acme/ntb_hw_acme.c:acme_ntb_setup_aliases\" [label=\"40\", color=red]", dot.Stdout, StringComparison.Ordinal);
+
+        var json = CliProcess.Run(["graph", "--format", "json", Sample]);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        var calls = doc.RootElement[0].GetProperty("calls").EnumerateArray()
+            .Select(c => (c.GetProperty("caller").GetString(), c.GetProperty("callee").GetString(), c.GetProperty("line").GetInt32()))
+            .ToList();
+        Assert.Contains(("acme_ntb_probe", "acme_ntb_setup_aliases", 40), calls);
+        Assert.Contains(("acme_ntb_setup_aliases", "pci_add_dma_alias", 17), calls);
     }
 }

@@ -7,7 +7,7 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(IEnumerable<string> args, Stream? stdin = null, string? workingDirectory = null)
+    public static Result Run(IEnumerable<string> args, Stream? stdin = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -18,6 +18,11 @@ internal static class CliProcess
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "patchbot.dll"));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

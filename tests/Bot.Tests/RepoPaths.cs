@@ -11,6 +11,17 @@ internal static class RepoPaths
 
     public static string SampleMbox => Path.Combine(Shared, "corpus", "sample", "linux-pci-sample.mbox.gz");
 
+    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
+
+    /// <summary>
+    /// The real kernel tree the test command unpacks from Debian's linux-source-6.12 package
+    /// (scripts/install-deps.sh), or PATCHBOT_KERNEL_TREE.
+    /// </summary>
+    public static string KernelTree =>
+        Environment.GetEnvironmentVariable("PATCHBOT_KERNEL_TREE") is { Length: > 0 } tree
+            ? tree
+            : Path.Combine(Root, ".cache", "linux-source-6.12");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,4 +1,5 @@
 using PatchBot.Bot.Inputs;
+using PatchBot.Bot.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 
@@ -8,7 +9,7 @@ namespace PatchBot.Bot.Check;
 /// The <c>check</c> pipeline: inputs -> messages -> patches -> series -> call graphs -> findings.
 /// One input that cannot be read is reported and the others are still checked.
 /// </summary>
-internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analysis)
+internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analysis, KernelTree? tree = null)
 {
     private readonly List<InputReport> _inputs = [];
     private readonly List<MailItem> _seriesMessages = [];
@@ -21,7 +22,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
             ReadInput(source);
         }
 
-        var analyzer = new SeriesAnalyzer(analysis);
+        var analyzer = new SeriesAnalyzer(analysis, tree: tree);
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
         var seriesNotes = new List<string>();

@@ -20,4 +20,10 @@ internal sealed record CheckSettings
     public IReadOnlyList<string> Disable { get; init; } = [];
 
     public MailOptions Mail { get; init; } = MailOptions.Default;
+
+    /// <summary>A kernel checkout for tree mode; null looks for one around the working folder unless <see cref="NoTree"/>.</summary>
+    public string? TreePath { get; init; }
+
+    /// <summary>Do not use a kernel tree even when run inside one.</summary>
+    public bool NoTree { get; init; }
 }

@@ -1,3 +1,4 @@
+using PatchBot.Bot.Tree;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
@@ -6,19 +7,65 @@ using PatchBot.Rules.Findings;
 
 namespace PatchBot.Bot.Check;
 
+/// <summary>The call graph of one series and what it was built from.</summary>
+/// <param name="Inputs">One input per message with C files (whole files in tree mode), then the tree files of callers.</param>
+/// <param name="ByOrigin">The message behind each input's origin.</param>
+internal sealed record SeriesGraph(CallGraph Graph, IReadOnlyList<GraphInput> Inputs, IReadOnlyDictionary<string, MailItem> ByOrigin);
+
 /// <summary>
-/// The analysis half of the pipeline, shared by <c>check</c> and the bot: the messages of one series
-/// -> one call graph -> the rules -> findings tied back to the message that holds each offending line.
+/// The analysis half of the pipeline, shared by <c>check</c>, <c>graph</c> and the bot: the messages of one
+/// series -> one call graph -> the rules -> findings tied back to the message that holds each offending line.
+/// In tree mode each patched file is read from the tree with the patch applied in memory (series parts in
+/// order), so whole functions and registrations outside the hunks are seen, and the files of callers of
+/// changed functions that the patch alone does not connect to an entry point are added from the tree index.
 /// </summary>
-internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null)
+internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null)
 {
+    /// <summary>Caller files added from the tree per series, at most.</summary>
+    public const int MaxCallerFiles = 12;
+
+    /// <summary>Levels of callers followed through the tree index.</summary>
+    public const int MaxCallerDepth = 2;
+
+    private const string TreeOrigin = "tree";
+
     private static readonly string[] CExtensions = [".c", ".h"];
 
     /// <summary>Analyses <paramref name="parts"/> together, adding to <paramref name="findings"/> and <paramref name="coverage"/>.</summary>
     public void Analyze(IReadOnlyList<MailItem> parts, List<ReportedFinding> findings, List<CoverageEntry> coverage)
     {
+        var built = BuildGraph(parts, coverage);
+        if (built is null)
+        {
+            return;
+        }
+
+        var (graph, inputs, byOrigin) = built;
+        var result = Analyzer.Analyze(graph, inputs, analysis);
+        foreach (var note in result.Notes)
+        {
+            byOrigin.TryGetValue(note.Origin, out var item);
+            string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; no caller found in the tree either", StringComparison.Ordinal);
+            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, message, Bracketed(item?.MessageId)));
+        }
+
+        foreach (var finding in result.Findings)
+        {
+            byOrigin.TryGetValue(finding.Origin, out var item);
+            findings.Add(new ReportedFinding(
+                finding,
+                Bracketed(item?.MessageId),
+                item is null || item.Subject.Length == 0 ? null : item.Subject,
+                SourceLine(inputs, finding.Origin, finding.File, finding.Line)));
+        }
+    }
+
+    /// <summary>The call graph of <paramref name="parts"/>, or null when they hold no C; gaps go to <paramref name="coverage"/>.</summary>
+    public SeriesGraph? BuildGraph(IReadOnlyList<MailItem> parts, List<CoverageEntry> coverage)
+    {
         var byOrigin = new Dictionary<string, MailItem>(StringComparer.Ordinal);
         var inputs = new List<GraphInput>(parts.Count);
+        var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
         foreach (var item in parts)
         {
             string origin = OriginOf(item);
@@ -32,37 +79,101 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                 continue;
             }
 
+            if (tree is not null)
+            {
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, coverage)).ToList();
+            }
+
             inputs.Add(new GraphInput(origin, cFiles));
         }
 
         if (inputs.Count == 0)
         {
-            return;
+            return null;
         }
 
         var graph = CallGraphBuilder.Build(inputs, graphOptions);
-        var result = Analyzer.Analyze(graph, inputs, analysis);
+        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys))
+        {
+            graph = CallGraphBuilder.Build(inputs, graphOptions);
+        }
+
         foreach (var gap in graph.Gaps)
         {
             byOrigin.TryGetValue(gap.Origin, out var item);
             coverage.Add(new CoverageEntry(gap.Line is int l ? $"{gap.File}:{l}" : gap.File, gap.Reason, Bracketed(item?.MessageId)));
         }
 
-        foreach (var note in result.Notes)
+        return new SeriesGraph(graph, inputs, byOrigin);
+    }
+
+    /// <summary>The file as the tree has it (after earlier parts of the series) with this patch applied; the patch alone when it does not apply.</summary>
+    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<CoverageEntry> coverage)
+    {
+        string? pre = null;
+        if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
         {
-            byOrigin.TryGetValue(note.Origin, out var item);
-            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, note.Message, Bracketed(item?.MessageId)));
+            coverage.Add(new CoverageEntry(file.OldPath, "not in the tree; analysed from the patch alone", Bracketed(item.MessageId)));
+            return file;
         }
 
-        foreach (var finding in result.Findings)
+        var (whole, problems) = PatchApplier.Apply(file, pre);
+        if (problems.Count > 0)
         {
-            byOrigin.TryGetValue(finding.Origin, out var item);
-            findings.Add(new ReportedFinding(
-                finding,
-                Bracketed(item?.MessageId),
-                item is null || item.Subject.Length == 0 ? null : item.Subject,
-                item is null ? null : SourceLine(item, finding.File, finding.Line)));
+            foreach (var p in problems)
+            {
+                coverage.Add(new CoverageEntry(file.Path, $"{p.Message}; analysed from the patch alone", Bracketed(item.MessageId)));
+            }
+
+            return file;
         }
+
+        if (file.NewPath is not null)
+        {
+            texts[file.NewPath] = string.Join('\n', whole.Hunks[0].Lines.Where(l => l.Kind != DiffLineKind.Removed).Select(l => l.Text)) + "\n";
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// Adds, from the tree index, the files whose functions call a changed non-static function that no entry
+    /// point in the graph reaches yet; then their callers, up to <see cref="MaxCallerDepth"/> levels.
+    /// </summary>
+    private bool AddCallerFiles(CallGraph graph, List<GraphInput> inputs, IEnumerable<string> patchedFiles)
+    {
+        var included = new HashSet<string>(patchedFiles, StringComparer.Ordinal);
+        var wanted = graph.Functions
+            .Where(f => !f.IsStatic && included.Contains(f.File) && graph.PathsTo(f.Name, f.File).Count == 0)
+            .Select(f => f.Name)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        int added = 0;
+        for (int depth = 0; depth < MaxCallerDepth && wanted.Count > 0; depth++)
+        {
+            var next = new List<string>();
+            foreach (var name in wanted)
+            {
+                foreach (var (file, caller) in tree!.Index.CallersOf(name))
+                {
+                    if (added >= MaxCallerFiles || !included.Add(file) || !tree.TryRead(file, out string text))
+                    {
+                        continue;
+                    }
+
+                    inputs.Add(new GraphInput(TreeOrigin, [PatchApplier.Unchanged(file, text)]));
+                    added++;
+                    if (tree.Index.IsGlobal(file, caller))
+                    {
+                        next.Add(caller);
+                    }
+                }
+            }
+
+            wanted = next;
+        }
+
+        return added > 0;
     }
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
@@ -71,11 +182,16 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
     public static string? Bracketed(string? messageId) => messageId is null ? null : $"<{messageId}>";
 
-    private static string? SourceLine(MailItem item, string file, int line)
+    private static string? SourceLine(IReadOnlyList<GraphInput> inputs, string origin, string file, int line)
     {
-        foreach (var patch in item.Patches)
+        foreach (var input in inputs)
         {
-            foreach (var f in patch.Diff.Files)
+            if (input.Origin != origin)
+            {
+                continue;
+            }
+
+            foreach (var f in input.Files)
             {
                 if (f.Path != file)
                 {

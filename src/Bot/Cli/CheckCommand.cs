@@ -2,6 +2,7 @@ using System.CommandLine;
 using PatchBot.Bot.Check;
 using PatchBot.Bot.Inputs;
 using PatchBot.Bot.Output;
+using PatchBot.Bot.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Catalog;
 using PatchBot.Rules.Config;
@@ -54,9 +55,18 @@ internal static class CheckCommand
             DefaultValueFactory = _ => MailOptions.Default.MaxMimeDepth,
         };
 
+        var tree = new Option<string?>("--tree")
+        {
+            Description = "A kernel checkout: apply patches to it in memory and follow callers across it (default: the checkout around the working folder, if any).",
+        };
+        var noTree = new Option<bool>("--no-tree")
+        {
+            Description = "Analyse the patches alone even inside a kernel checkout.",
+        };
+
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth,
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree,
         };
         command.SetAction(parse =>
         {
@@ -73,6 +83,8 @@ internal static class CheckCommand
                     MaxMessageSize = parse.GetValue(maxMessageSize),
                     MaxMimeDepth = parse.GetValue(maxMimeDepth),
                 },
+                TreePath = parse.GetValue(tree),
+                NoTree = parse.GetValue(noTree),
             };
             return Execute(settings, stdout, stderr, stdin);
         });
@@ -93,13 +105,19 @@ internal static class CheckCommand
             return PatchBotCli.UsageError;
         }
 
+        if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
+        {
+            stderr.WriteLine($"patchbot check: {treeError}");
+            return PatchBotCli.UsageError;
+        }
+
         var (sources, errors) = InputExpander.Expand(settings.Paths, stdin);
         foreach (var error in errors)
         {
             stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
         }
 
-        var runner = new CheckRunner(settings, AnalysisOptions.Default with { Config = patchBotConfig });
+        var runner = new CheckRunner(settings, AnalysisOptions.Default with { Config = patchBotConfig }, kernelTree);
         var report = runner.Run(sources);
 
         switch (settings.Format)
@@ -128,6 +146,31 @@ internal static class CheckCommand
         }
 
         return report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel) ? 1 : 0;
+    }
+
+    /// <summary>The tree of --tree, or the kernel checkout around the working folder unless --no-tree.</summary>
+    internal static bool TryOpenTree(CheckSettings settings, out KernelTree? tree, out string? error)
+    {
+        tree = null;
+        error = null;
+        if (settings.TreePath is { } path)
+        {
+            if (!Directory.Exists(path))
+            {
+                error = $"--tree {path}: no such directory";
+                return false;
+            }
+
+            tree = new KernelTree(path);
+            return true;
+        }
+
+        if (!settings.NoTree && TreeIndex.FindKernelTree(Directory.GetCurrentDirectory()) is { } found)
+        {
+            tree = new KernelTree(found);
+        }
+
+        return true;
     }
 
     private static bool TryLoadConfig(CheckSettings settings, out PatchBotConfig? config, out string? error)

@@ -16,6 +16,10 @@ internal static class PatchBotCli
 
         var root = new RootCommand("PatchBot: finds lifecycle-ordering bugs in Linux kernel patches that a line-based linter cannot see.");
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(RulesCommand.CreateList(stdout));
+        root.Subcommands.Add(RulesCommand.CreateExplain(stdout, stderr));
+        root.Subcommands.Add(GraphCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(ServeCommand.Create(stderr));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -52,6 +52,10 @@ internal sealed class TreeIndex
     public IReadOnlyList<(string File, string Caller)> CallersOf(string function) =>
         _callers.TryGetValue(function, out var list) ? list : [];
 
+    /// <summary>Whether <paramref name="function"/> is defined in <paramref name="file"/> without static (callable from other files).</summary>
+    public bool IsGlobal(string file, string function) =>
+        _files.TryGetValue(file, out var entry) && entry.Functions.Any(f => f.Name == function && !f.IsStatic);
+
     /// <summary>The files that define <paramref name="function"/>.</summary>
     public IReadOnlyList<string> FilesDefining(string function) =>
         _definitions.TryGetValue(function, out var list) ? list : [];

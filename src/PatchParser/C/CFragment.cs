@@ -82,36 +82,10 @@ internal sealed class CFragment
                 continue;
             }
 
-            bool whole = side == ImageSide.Post ? hunk.NewStart <= 1 && file.Change == FileChangeKind.Added
-                : hunk.OldStart <= 1 && file.Change == FileChangeKind.Deleted;
+            // A hunk that starts at line 1 starts at file scope: a new or deleted file, or a whole file from
+            // PatchApplier (tree mode).
+            bool whole = side == ImageSide.Post ? hunk.NewStart <= 1 : hunk.OldStart <= 1;
             yield return new CFragment(path, side, sb.ToString(), [.. lines], [.. kinds], hunk.Section, whole);
         }
-    }
-
-    /// <summary>The whole post-image of a file (tree mode); lines the patch adds are marked Added.</summary>
-    public static CFragment FromWholeFile(FilePatch file, string text)
-    {
-        var added = new HashSet<int>();
-        foreach (Hunk hunk in file.Hunks)
-        {
-            foreach (DiffLine line in hunk.Lines)
-            {
-                if (line.Kind == DiffLineKind.Added)
-                {
-                    added.Add(line.NewLine);
-                }
-            }
-        }
-
-        int count = text.AsSpan().Count('\n') + 1;
-        var lines = new int[count];
-        var kinds = new DiffLineKind[count];
-        for (int i = 0; i < count; i++)
-        {
-            lines[i] = i + 1;
-            kinds[i] = added.Contains(i + 1) ? DiffLineKind.Added : DiffLineKind.Context;
-        }
-
-        return new CFragment(file.Path, ImageSide.Post, text, lines, kinds, string.Empty, wholeFile: true);
     }
 }

@@ -41,20 +41,13 @@ public static class CallGraphBuilder
 
         if (file.NewPath is not null && CFragment.IsC(file.NewPath))
         {
-            if (options.SourceTree is not null && options.SourceTree.TryGetFile(file.NewPath, out string whole))
+            foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
             {
-                post.Add(CFragmentAnalyzer.Tokenize(CFragment.FromWholeFile(file, whole), origin, facts, options.MaxTokensPerFile, options.MaxNesting));
-            }
-            else
-            {
-                foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
+                post.Add(a);
+                if (a.Truncated)
                 {
-                    CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
-                    post.Add(a);
-                    if (a.Truncated)
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
         }

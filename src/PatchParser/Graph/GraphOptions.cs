@@ -1,15 +1,5 @@
 namespace PatchBot.PatchParser.Graph;
 
-/// <summary>
-/// Full post-image texts of files, for tree mode: the Bot supplies an implementation (a checkout, a git object
-/// store); PatchParser does no file I/O itself.
-/// </summary>
-public interface ISourceTree
-{
-    /// <summary>The whole post-patch text of <paramref name="path"/> (a path in the tree), when available.</summary>
-    bool TryGetFile(string path, out string text);
-}
-
 /// <summary>Options for <see cref="CallGraphBuilder"/> and <see cref="CallGraph.PathsTo"/>.</summary>
 public sealed record GraphOptions
 {
@@ -26,7 +16,4 @@ public sealed record GraphOptions
 
     /// <summary>Calls per path (search depth) before a branch is cut with a gap.</summary>
     public int MaxDepth { get; init; } = 24;
-
-    /// <summary>When set, a file it holds is analysed whole (its post-image) instead of as hunk fragments.</summary>
-    public ISourceTree? SourceTree { get; init; }
 }

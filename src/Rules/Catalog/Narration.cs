@@ -10,7 +10,7 @@ internal static class Narration
 {
     /// <summary>"foo_probe (pci_driver.probe)", "quirk_x (DECLARE_PCI_FIXUP_FINAL via SWITCHTEC_QUIRK)".</summary>
     public static string EntryLabel(Registration entry) =>
-        $"{entry.Function} ({Registered(entry)})";
+        $"{entry.Function} ({Registered(entry)}{(entry.Inferred ? ", inferred" : string.Empty)})";
 
     /// <summary>The entry, the functions called on the way, then the site's own labels down to the API.</summary>
     public static List<string> Trace(PathVerdict path, EffectSite site)

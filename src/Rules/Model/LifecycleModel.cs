@@ -16,14 +16,6 @@ internal sealed class LifecycleModel
 
     private static readonly Lazy<LifecycleModel> LazyDefault = new(LoadEmbedded);
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
-    };
-
     private readonly Dictionary<DeviceEvent, EventEntry> events;
     private readonly Dictionary<string, List<ApiEntry>> apis;
     private readonly Dictionary<string, MainlineFunctionEntry> mainlineFunctions;
@@ -57,7 +49,7 @@ internal sealed class LifecycleModel
     /// <summary>Reads a model document; throws on a malformed one (the embedded file is checked by the tests).</summary>
     public static LifecycleModel Parse(Stream json)
     {
-        var document = JsonSerializer.Deserialize<ModelDocument>(json, Options)
+        var document = JsonSerializer.Deserialize(json, ModelJsonContext.Default.ModelDocument)
             ?? throw new InvalidDataException("lifecycle model: empty document");
         var problems = Validate(document);
         if (problems.Count > 0)
@@ -224,3 +216,12 @@ internal sealed class LifecycleModel
         return before.EndsWith("->", StringComparison.Ordinal) || before.EndsWith('.');
     }
 }
+
+/// <summary>Source-generated JSON reading of the model (no reflection: works trimmed and with Native AOT).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ModelDocument))]
+internal sealed partial class ModelJsonContext : JsonSerializerContext;
