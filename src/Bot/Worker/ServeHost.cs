@@ -39,12 +39,20 @@ internal static class ServeHost
         builder.Logging.AddConsole();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        AddOptions<IdentityOptions, IdentityOptionsValidator>(builder, IdentityOptions.Section);
-        AddOptions<SourcesOptions, SourcesOptionsValidator>(builder, SourcesOptions.Section);
-        AddOptions<SmtpOptions, SmtpOptionsValidator>(builder, SmtpOptions.Section);
-        AddOptions<SeriesOptions, SeriesOptionsValidator>(builder, SeriesOptions.Section);
-        AddOptions<DeliveryOptions, DeliveryOptionsValidator>(builder, DeliveryOptions.Section);
-        AddOptions<HealthOptions, HealthOptionsValidator>(builder, HealthOptions.Section);
+        // Written out per options class (no generic helper): the configuration-binding source generator, which
+        // the native build needs, cannot bind through a generic call.
+        builder.Services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+        builder.Services.AddOptions<SourcesOptions>().Bind(builder.Configuration.GetSection(SourcesOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>();
+        builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        builder.Services.AddOptions<SeriesOptions>().Bind(builder.Configuration.GetSection(SeriesOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SeriesOptions>, SeriesOptionsValidator>();
+        builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        builder.Services.AddOptions<HealthOptions>().Bind(builder.Configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         builder.Services.AddOptions<StateOptions>().Bind(builder.Configuration.GetSection(StateOptions.Section))
             .Validate(s => !string.IsNullOrWhiteSpace(s.Path), "State:Path is empty").ValidateOnStart();
 
@@ -63,14 +71,6 @@ internal static class ServeHost
         }
 
         return builder.Build();
-    }
-
-    private static void AddOptions<TOptions, TValidator>(HostApplicationBuilder builder, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 }
 
