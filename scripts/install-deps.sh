@@ -18,16 +18,18 @@ kernel_tarball=/usr/src/linux-source-6.12.tar.xz
 $aot_only || [ -f "$kernel_tarball" ] || need+=(linux-source-6.12)
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 2; }
 
-# patchbot serve end-to-end tests (tests/EndToEnd): real Postfix + Dovecot, public-inbox, git send-email
-command -v postfix >/dev/null 2>&1 || need+=(postfix)
-command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
-[ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
-command -v swaks >/dev/null 2>&1 || need+=(swaks)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-command -v public-inbox-netd >/dev/null 2>&1 || need+=(public-inbox)
-perl -MLinux::Inotify2 -e1 >/dev/null 2>&1 || need+=(liblinux-inotify2-perl)
-[ -x "$(git --exec-path 2>/dev/null)/git-send-email" ] && perl -MMail::Address -e1 >/dev/null 2>&1 || need+=(git-email libmailtools-perl)
-perl -MAuthen::SASL -e1 >/dev/null 2>&1 || need+=(libauthen-sasl-perl)
+if ! $aot_only; then
+  # patchbot serve end-to-end tests (tests/EndToEnd): real Postfix + Dovecot, public-inbox, git send-email
+  command -v postfix >/dev/null 2>&1 || need+=(postfix)
+  command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+  [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
+  command -v swaks >/dev/null 2>&1 || need+=(swaks)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v public-inbox-netd >/dev/null 2>&1 || need+=(public-inbox)
+  perl -MLinux::Inotify2 -e1 >/dev/null 2>&1 || need+=(liblinux-inotify2-perl)
+  [ -x "$(git --exec-path 2>/dev/null)/git-send-email" ] && perl -MMail::Address -e1 >/dev/null 2>&1 || need+=(git-email libmailtools-perl)
+  perl -MAuthen::SASL -e1 >/dev/null 2>&1 || need+=(libauthen-sasl-perl)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
@@ -51,3 +53,20 @@ if [ -z "${PATCHBOT_KERNEL_TREE:-}" ] && [ ! -f "$kernel_tree/MAINTAINERS" ]; th
   rm -rf "$kernel_tree"
   mv "$kernel_tree.partial" "$kernel_tree"
 fi
+
+# GitHub tests (tests/Bot.Tests/GitHub): GitHub's OpenAPI and webhook descriptions, Prism as a validating
+# mock of the REST API, and Microsoft's SARIF multitool, pinned in tools/npm/package-lock.json.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm
+fi
+npm_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/npm"
+stamp="$npm_dir/node_modules/.installed-lock"
+if ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$npm_dir/package-lock.json" "$stamp"
+fi
+# npm does not run the package's own postinstall (chmod) unless scripts are approved: do it here.
+chmod u+x "$npm_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" 2>/dev/null || true

@@ -109,7 +109,10 @@ internal static class ReplyComposer
         sb.Append('\n');
         sb.Append(inv, $"  series:  {content.SeriesTitle}\n");
         sb.Append(inv, $"  version: v{content.Version}\n");
-        sb.Append(inv, $"  patch:   {content.PatchLabel}: {content.Parent.Subject}\n");
+        if (content.PatchLabel != "series")
+        {
+            sb.Append(inv, $"  patch:   {content.Parent.Subject}\n");
+        }
         if (content.Missing.Count > 0)
         {
             sb.Append(inv, $"  missing: {(content.Missing.Count == 1 ? "part" : "parts")} {string.Join(", ", content.Missing)} never arrived; PatchBot checked the parts it had\n");
@@ -141,8 +144,8 @@ internal static class ReplyComposer
                 sb.Append(inv, $"fails: {string.Join("; ", f.Scenarios)}\n");
             }
 
-            sb.Append(inv, $"why:   {Indent(f.Explanation)}\n");
-            sb.Append(inv, $"fix:   {Indent(f.Fix)}\n");
+            sb.Append(inv, $"why:   {Wrap(f.Explanation)}\n");
+            sb.Append(inv, $"fix:   {Wrap(f.Fix)}\n");
         }
 
         if (content.Fixed.Count > 0)
@@ -175,7 +178,32 @@ internal static class ReplyComposer
         return sb.ToString();
     }
 
-    private static string Indent(string text) => text.Replace("\n", "\n       ", StringComparison.Ordinal);
+    /// <summary>Prose wrapped at 72 columns, continuation lines indented under the label (mail etiquette).</summary>
+    private static string Wrap(string text)
+    {
+        const int width = 72;
+        const string indent = "       ";
+        var sb = new StringBuilder();
+        int column = indent.Length;
+        foreach (var word in text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (column > indent.Length && column + 1 + word.Length > width)
+            {
+                sb.Append('\n').Append(indent);
+                column = indent.Length;
+            }
+            else if (column > indent.Length)
+            {
+                sb.Append(' ');
+                column++;
+            }
+
+            sb.Append(word);
+            column += word.Length;
+        }
+
+        return sb.ToString();
+    }
 
     private static string Plural(int n, string one) => string.Create(CultureInfo.InvariantCulture, $"{n} {one}{(n == 1 ? "" : "s")}");
 }
