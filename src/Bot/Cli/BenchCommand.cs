@@ -105,6 +105,7 @@ internal static class BenchCommand
         Print(o, "pipeline --threads 1", single);
         o.WriteLine($"pipeline/floor throughput: {MedianRatio(floors, parallels):0.00} ({threads} threads), {MedianRatio(floors, singles):0.00} (1 thread)");
         o.WriteLine($"{threads} threads / 1 thread throughput: {MedianRatio(singles, parallels):0.00}x");
+        o.WriteLine($"CPU time pipeline/floor (load-independent cost): {single.Cpu / floor.Cpu:0.00} (1 thread), {parallel.Cpu / floor.Cpu:0.00} ({threads} threads)");
 
         if (scale > 1)
         {
@@ -145,11 +146,15 @@ internal static class BenchCommand
         }
     }
 
-    private sealed record Measure(TimeSpan Elapsed, long Messages, long Patches, long Bytes, long PeakRss, int Findings = 0);
+    private sealed record Measure(TimeSpan Elapsed, long Messages, long Patches, long Bytes, long PeakRss, int Findings = 0)
+    {
+        public TimeSpan Cpu { get; init; }
+    }
 
     private static Measure Floor(string path)
     {
         ResetPeak();
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         using var counting = new CountingStream(OpenMbox(path));
         var parser = new MimeParser(counting, MimeFormat.Mbox, persistent: false);
@@ -176,25 +181,32 @@ internal static class BenchCommand
             }
         }
 
-        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss());
+        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu };
     }
 
     private static Measure Pipeline(string path, int threads)
     {
         ResetPeak();
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         var counting = new CountingStream(OpenMbox(path));
         var settings = new CheckSettings { Paths = [path], Threads = threads, NoTree = true };
         var runner = new CheckRunner(settings, AnalysisOptions.Default);
         var report = runner.Run([new InputSource(path, () => counting)]);
-        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count);
+        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu };
     }
 
     private static void Print(TextWriter o, string name, Measure m)
     {
         double s = m.Elapsed.TotalSeconds;
         string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings" : "";
-        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB"));
+        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy)"));
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static string Sec(TimeSpan t) => string.Create(Inv, $"{t.TotalSeconds:0.000} s");

@@ -15,10 +15,14 @@ internal sealed record UnitResult(int Group, long Sequence, List<ReportedFinding
 /// </summary>
 internal sealed class AnalysisStage : IDisposable
 {
-    private const int UnitsPerWorker = 2;
+    private const int BatchesPerWorker = 2;
+
+    /// <summary>Units per batch: most units are small (a patch without C), so a batch, not a unit, crosses the channel.</summary>
+    private const int BatchUnits = 16;
 
     private readonly SeriesAnalyzer _analyzer;
-    private readonly Channel<AnalysisUnit>? _channel;
+    private readonly Channel<List<AnalysisUnit>>? _channel;
+    private List<AnalysisUnit> _batch = new(BatchUnits);
     private readonly Task[] _workers = [];
     private readonly ConcurrentBag<UnitResult> _results = [];
     private bool _completed;
@@ -28,7 +32,7 @@ internal sealed class AnalysisStage : IDisposable
         _analyzer = analyzer;
         if (threads > 1)
         {
-            _channel = Channel.CreateBounded<AnalysisUnit>(new BoundedChannelOptions(threads * UnitsPerWorker) { SingleWriter = true });
+            _channel = Channel.CreateBounded<List<AnalysisUnit>>(new BoundedChannelOptions(threads * BatchesPerWorker) { SingleWriter = true });
             _workers = new Task[threads];
             for (int i = 0; i < threads; i++)
             {
@@ -46,10 +50,26 @@ internal sealed class AnalysisStage : IDisposable
             return;
         }
 
-        if (!_channel.Writer.TryWrite(unit))
+        _batch.Add(unit);
+        if (_batch.Count >= BatchUnits)
         {
-            _channel.Writer.WriteAsync(unit).AsTask().GetAwaiter().GetResult();
+            Send();
         }
+    }
+
+    private void Send()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        if (!_channel!.Writer.TryWrite(_batch))
+        {
+            _channel.Writer.WriteAsync(_batch).AsTask().GetAwaiter().GetResult();
+        }
+
+        _batch = new List<AnalysisUnit>(BatchUnits);
     }
 
     /// <summary>Waits for the workers and gives every result in output order.</summary>
@@ -69,15 +89,23 @@ internal sealed class AnalysisStage : IDisposable
         }
 
         _completed = true;
-        _channel?.Writer.TryComplete();
+        if (_channel is not null)
+        {
+            Send();
+            _channel.Writer.TryComplete();
+        }
+
         Task.WaitAll(_workers);
     }
 
     private async Task WorkAsync()
     {
-        await foreach (var unit in _channel!.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var batch in _channel!.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            _results.Add(Analyze(unit));
+            foreach (var unit in batch)
+            {
+                _results.Add(Analyze(unit));
+            }
         }
     }
 

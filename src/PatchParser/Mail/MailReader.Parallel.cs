@@ -12,8 +12,14 @@ namespace PatchBot.PatchParser.Mail;
 /// </summary>
 public static partial class MailReader
 {
-    /// <summary>Frames in flight per worker: enough to keep every worker busy, few enough to bound memory.</summary>
-    private const int FramesPerWorker = 4;
+    /// <summary>Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.</summary>
+    private const int BatchesPerWorker = 2;
+
+    /// <summary>Messages per batch at most: a batch, not a message, crosses the channels, so synchronisation costs little.</summary>
+    private const int BatchMessages = 32;
+
+    /// <summary>Bytes per batch at most (a batch also closes at a large message).</summary>
+    private const int BatchBytes = 1 << 20;
 
     /// <summary>
     /// Reads every message of <paramref name="stream"/> lazily, in input order, parsing up to
@@ -56,15 +62,22 @@ public static partial class MailReader
         public byte[]? Bytes;
         public int Length;
         public bool Overflowed;
-        public MailItem? Failed; // set by the framing stage when the input itself could not be read
-        public readonly TaskCompletionSource<MailItem> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public MailItem? Item; // set by the worker, or by the framing stage when the input itself could not be read
+    }
+
+    /// <summary>Consecutive frames parsed by one worker; the consumer waits on <see cref="Done"/>.</summary>
+    private sealed class Batch
+    {
+        public readonly List<Frame> Frames = new(BatchMessages);
+        public int Bytes;
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static IEnumerable<MailItem> ReadMboxParallel(Stream input, string source, MailOptions options, int parallelism)
     {
-        int capacity = parallelism * FramesPerWorker;
-        var work = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleWriter = true });
-        var ordered = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleWriter = true, SingleReader = true });
+        int capacity = parallelism * BatchesPerWorker;
+        var work = Channel.CreateBounded<Batch>(new BoundedChannelOptions(capacity) { SingleWriter = true });
+        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(capacity) { SingleWriter = true, SingleReader = true });
         using var cancel = new CancellationTokenSource();
         var parserOptions = ParserOptionsFor(options);
         var framing = Task.Run(() => FrameAsync(input, source, options, work.Writer, ordered.Writer, cancel.Token));
@@ -78,7 +91,7 @@ public static partial class MailReader
         {
             while (true)
             {
-                if (!ordered.Reader.TryRead(out var frame))
+                if (!ordered.Reader.TryRead(out var batch))
                 {
                     if (!ordered.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
                     {
@@ -88,7 +101,11 @@ public static partial class MailReader
                     continue;
                 }
 
-                yield return frame.Done.Task.GetAwaiter().GetResult();
+                batch.Done.Task.GetAwaiter().GetResult();
+                foreach (var frame in batch.Frames)
+                {
+                    yield return frame.Item!;
+                }
             }
 
             // Surfaces a bug in the framing stage instead of silently ending early.
@@ -109,40 +126,49 @@ public static partial class MailReader
         }
     }
 
-    /// <summary>The sequential stage: cuts the mbox into frames and hands each to the workers and, in order, to the consumer.</summary>
-    private static async Task FrameAsync(Stream input, string source, MailOptions options, ChannelWriter<Frame> work, ChannelWriter<Frame> ordered, CancellationToken cancel)
+    /// <summary>The sequential stage: cuts the mbox into frames, in batches, for the workers and, in order, for the consumer.</summary>
+    private static async Task FrameAsync(Stream input, string source, MailOptions options, ChannelWriter<Batch> work, ChannelWriter<Batch> ordered, CancellationToken cancel)
     {
         var frames = new MboxFrameStream(input, options.MaxMessageSize);
         int ordinal = 0;
+        var batch = new Batch();
         try
         {
-            while (!cancel.IsCancellationRequested)
+            bool more = true;
+            while (more && !cancel.IsCancellationRequested)
             {
                 var frame = new Frame();
                 try
                 {
-                    if (!frames.NextFrame())
+                    if (frames.NextFrame())
                     {
-                        break;
+                        ordinal++;
+                        frame.Ordinal = ordinal;
+                        frame.Offset = frames.FrameStart;
+                        ReadFrame(frames, frame);
+                        frame.Overflowed = frames.Overflowed;
+                        batch.Frames.Add(frame);
+                        batch.Bytes += frame.Length;
                     }
-
-                    ordinal++;
-                    frame.Ordinal = ordinal;
-                    frame.Offset = frames.FrameStart;
-                    ReadFrame(frames, frame);
-                    frame.Overflowed = frames.Overflowed;
+                    else
+                    {
+                        more = false;
+                    }
                 }
                 catch (Exception ex) when (ex is IOException or InvalidDataException)
                 {
                     ReturnBytes(frame);
-                    frame.Failed = Unreadable(source, Math.Max(ordinal, 1), frames.FrameStart, $"cannot parse message: {ex.Message}");
-                    frame.Done.TrySetResult(frame.Failed);
-                    await ordered.WriteAsync(frame, cancel).ConfigureAwait(false);
-                    break;
+                    frame.Item = Unreadable(source, Math.Max(ordinal, 1), frames.FrameStart, $"cannot parse message: {ex.Message}");
+                    batch.Frames.Add(frame);
+                    more = false;
                 }
 
-                await ordered.WriteAsync(frame, cancel).ConfigureAwait(false);
-                await work.WriteAsync(frame, cancel).ConfigureAwait(false);
+                if (batch.Frames.Count > 0 && (!more || batch.Frames.Count >= BatchMessages || batch.Bytes >= BatchBytes))
+                {
+                    await ordered.WriteAsync(batch, cancel).ConfigureAwait(false);
+                    await work.WriteAsync(batch, cancel).ConfigureAwait(false);
+                    batch = new Batch();
+                }
             }
         }
         catch (OperationCanceledException)
@@ -201,26 +227,33 @@ public static partial class MailReader
         }
     }
 
-    /// <summary>A worker: MIME parse, classification, body decoding and diff reading of one frame at a time.</summary>
-    private static async Task ParseAsync(ChannelReader<Frame> work, string source, MailOptions options, ParserOptions parserOptions, CancellationToken cancel)
+    /// <summary>A worker: MIME parse, classification, body decoding and diff reading of one batch at a time.</summary>
+    private static async Task ParseAsync(ChannelReader<Batch> work, string source, MailOptions options, ParserOptions parserOptions, CancellationToken cancel)
     {
         try
         {
-            await foreach (var frame in work.ReadAllAsync(cancel).ConfigureAwait(false))
+            await foreach (var batch in work.ReadAllAsync(cancel).ConfigureAwait(false))
             {
                 try
                 {
-                    frame.Done.TrySetResult(ParseFrame(frame, source, options, parserOptions));
+                    foreach (var frame in batch.Frames)
+                    {
+                        frame.Item ??= ParseFrame(frame, source, options, parserOptions);
+                        ReturnBytes(frame);
+                    }
+
+                    batch.Done.TrySetResult();
                 }
 #pragma warning disable CA1031 // A bug in one message must reach the consumer, not hang it.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    frame.Done.TrySetException(ex);
-                }
-                finally
-                {
-                    ReturnBytes(frame);
+                    foreach (var frame in batch.Frames)
+                    {
+                        ReturnBytes(frame);
+                    }
+
+                    batch.Done.TrySetException(ex);
                 }
             }
         }
