@@ -104,7 +104,7 @@ internal static class BenchCommand
         Print(o, $"pipeline --threads {threads}", parallel);
         Print(o, "pipeline --threads 1", single);
         o.WriteLine($"pipeline/floor throughput: {MedianRatio(floors, parallels):0.00} ({threads} threads), {MedianRatio(floors, singles):0.00} (1 thread)");
-        o.WriteLine($"{threads} threads / 1 thread throughput: {MedianRatio(singles, parallels):0.00}x");
+        o.WriteLine($"{threads} threads / 1 thread throughput: {MedianRatio(singles, parallels):0.00}x; the machine gives a perfectly parallel CPU loop {ParallelProbe(threads):0.00}x on {threads} threads right now (other load)");
         o.WriteLine($"CPU time pipeline/floor (load-independent cost): {single.Cpu / floor.Cpu:0.00} (1 thread), {parallel.Cpu / floor.Cpu:0.00} ({threads} threads)");
 
         if (scale > 1)
@@ -201,6 +201,39 @@ internal static class BenchCommand
         double s = m.Elapsed.TotalSeconds;
         string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings" : "";
         o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy)"));
+    }
+
+    /// <summary>What the machine offers at this moment: throughput of a CPU-bound loop on <paramref name="threads"/>
+    /// threads over one thread (2.0 on an idle 2-core machine; less when other processes take the cores).</summary>
+    private static double ParallelProbe(int threads)
+    {
+        const int units = 64;
+        static long Spin(int seed)
+        {
+            ulong x = (ulong)seed + 1;
+            for (int i = 0; i < 4_000_000; i++)
+            {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+
+            return (long)(x & 1);
+        }
+
+        var one = Stopwatch.StartNew();
+        long sink = 0;
+        for (int i = 0; i < units; i++)
+        {
+            sink += Spin(i);
+        }
+
+        one.Stop();
+        var many = Stopwatch.StartNew();
+        long sink2 = 0;
+        Parallel.For(0, units, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => Interlocked.Add(ref sink2, Spin(i)));
+        many.Stop();
+        return sink + sink2 >= 0 ? one.Elapsed.TotalSeconds / many.Elapsed.TotalSeconds : 0;
     }
 
     private static TimeSpan CpuTime()

@@ -80,20 +80,58 @@ public sealed class PipelineDeterminismTests
     }
 
     [Fact]
-    public void A_broken_gzip_stream_ends_with_an_unreadable_item_in_parallel_too()
+    public void An_input_that_fails_mid_way_ends_with_an_unreadable_item_in_parallel_too()
     {
-        byte[] whole = File.ReadAllBytes(RepoPaths.SampleMbox);
-        byte[] cut = whole[..(whole.Length / 50)];
-        static List<string> Read(byte[] bytes, int parallelism)
+        static List<string> Read(int parallelism)
         {
-            using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            return MailReader.Read(gz, "cut.gz", null, parallelism).Select(i => $"{i.Ordinal} {i.Kind}").ToList();
+            using var file = File.OpenRead(RepoPaths.SampleMbox);
+            using var gz = new GZipStream(file, CompressionMode.Decompress);
+            using var failing = new FailingStream(gz, failAfter: 3_000_000);
+            return MailReader.Read(failing, "failing", null, parallelism).Select(i => $"{i.Ordinal} {i.Kind} {i.Reason}").ToList();
         }
 
-        var sequential = Read(cut, 1);
-        var parallel = Read(cut, 2);
+        var sequential = Read(1);
+        var parallel = Read(2);
 
-        Assert.EndsWith("Unreadable", sequential[^1], StringComparison.Ordinal);
+        Assert.True(sequential.Count > 10);
+        Assert.Contains("Unreadable cannot parse message: disk on fire", sequential[^1], StringComparison.Ordinal);
         Assert.Equal(sequential, parallel);
+    }
+
+    /// <summary>Reads through, then throws an IOException (a disk or network failure) after <c>failAfter</c> bytes.</summary>
+    private sealed class FailingStream(Stream inner, long failAfter) : Stream
+    {
+        private long _read;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_read >= failAfter)
+            {
+                throw new IOException("disk on fire");
+            }
+
+            int n = inner.Read(buffer, offset, (int)Math.Min(count, failAfter - _read));
+            _read += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => _read;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
