@@ -18,11 +18,26 @@ kernel_tarball=/usr/src/linux-source-6.12.tar.xz
 $aot_only || [ -f "$kernel_tarball" ] || need+=(linux-source-6.12)
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 2; }
 
+if ! $aot_only; then
+  # patchbot serve end-to-end tests (tests/EndToEnd): real Postfix + Dovecot, public-inbox, git send-email
+  command -v postfix >/dev/null 2>&1 || need+=(postfix)
+  command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+  [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
+  command -v swaks >/dev/null 2>&1 || need+=(swaks)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v public-inbox-netd >/dev/null 2>&1 || need+=(public-inbox)
+  perl -MLinux::Inotify2 -e1 >/dev/null 2>&1 || need+=(liblinux-inotify2-perl)
+  [ -x "$(git --exec-path 2>/dev/null)/git-send-email" ] && perl -MMail::Address -e1 >/dev/null 2>&1 || need+=(git-email libmailtools-perl)
+  perl -MAuthen::SASL -e1 >/dev/null 2>&1 || need+=(libauthen-sasl-perl)
+fi
+
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Postfix: "No configuration" writes no /etc/postfix/main.cf and never prompts (the tests configure their own)
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
 $aot_only && exit 0

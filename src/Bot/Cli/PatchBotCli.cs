@@ -19,6 +19,7 @@ internal static class PatchBotCli
         root.Subcommands.Add(RulesCommand.CreateList(stdout));
         root.Subcommands.Add(RulesCommand.CreateExplain(stdout, stderr));
         root.Subcommands.Add(GraphCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(ServeCommand.Create(stderr));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);

@@ -1,0 +1,528 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using PatchBot.Bot.Check;
+using PatchBot.Bot.Sinks;
+using PatchBot.Bot.Sources;
+using PatchBot.Bot.State;
+using PatchBot.PatchParser.Mail;
+using PatchBot.Rules.Catalog;
+using PatchBot.Rules.Config;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Bot.Worker;
+
+/// <summary>
+/// The bot's single processing loop. Woken by new mail or every <see cref="SeriesOptions.Tick"/>, it
+/// (1) classifies stored messages (own mail, robots, Auto-Submitted, non-patches and unreadable mail are skipped
+/// and logged; "patchbot: ignore RULE" replies from the patch author become suppressions), (2) assembles the
+/// pending patches into series and checks each series that is complete or has waited long enough for missing
+/// parts, with the same <see cref="SeriesAnalyzer"/> as <c>patchbot check</c>, recording findings and the replies to
+/// send in one transaction, and (3) hands the outbox to the <see cref="OutboxDispatcher"/>.
+/// </summary>
+internal sealed class SeriesProcessor(
+    BotStore store,
+    MailIntake intake,
+    OutboxDispatcher dispatcher,
+    IOptions<IdentityOptions> identity,
+    IOptions<SeriesOptions> seriesOptions,
+    IOptions<DeliveryOptions> delivery,
+    IOptions<SmtpOptions> smtp,
+    BotMetrics metrics,
+    TimeProvider time,
+    ILogger<SeriesProcessor> logger) : BackgroundService
+{
+    private readonly Dictionary<long, Parsed> cache = [];
+    private SeriesAnalyzer? analyzer;
+
+    private sealed record Parsed(long RowId, MimeMessage Message, MailItem Item, DateTimeOffset ReceivedAt);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        analyzer = new SeriesAnalyzer(AnalysisOptions.Default with { Config = LoadRulesConfig() });
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            metrics.LastLoop = time.GetUtcNow();
+            try
+            {
+                RunOnce();
+                await dispatcher.DispatchAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            try
+            {
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wake.CancelAfter(seriesOptions.Value.Tick);
+                await intake.Signal.WaitAsync(wake.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // tick
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass: classify new messages, then check every series that is ready.</summary>
+    public void RunOnce()
+    {
+        foreach (var message in store.MessagesIn(MessageStates.New))
+        {
+            try
+            {
+                Classify(message);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One bad message never blocks the others.
+                store.SetMessageState(message.Id, MessageStates.Skipped, "failed: " + e.Message);
+                metrics.Count("patchbot_messages_total", "failed");
+                BotLog.MessageFailed(logger, e, message.MessageId, e.Message);
+            }
+        }
+
+        CheckReadySeries();
+    }
+
+    private void Classify(StoredMessage stored)
+    {
+        MimeMessage message;
+        try
+        {
+            using var stream = new MemoryStream(stored.Raw, writable: false);
+            message = MimeMessage.Load(stream);
+        }
+        catch (Exception e) when (e is FormatException or ParseException)
+        {
+            Skip(stored, "malformed", e.Message, malformed: true);
+            return;
+        }
+
+        string? from = message.From.Mailboxes.FirstOrDefault()?.Address;
+        if (WhyNotForUs(message, from) is { } reason)
+        {
+            Skip(stored, "not-for-us", reason);
+            return;
+        }
+
+        var item = MailReader.ReadMessage(message, stored.Source);
+        if (item.Kind == MailItemKind.Unreadable)
+        {
+            Skip(stored, "malformed", item.Reason ?? "unreadable", malformed: true);
+            return;
+        }
+
+        if (item.Kind is MailItemKind.Reply or MailItemKind.NotAPatch || item.PatchSubject.IsReply)
+        {
+            if (TryIgnoreCommand(stored, message, item, from) is { } outcome)
+            {
+                if (outcome == IgnoreOutcome.Deferred)
+                {
+                    return; // the patch it answers is not checked yet: look again on a later tick
+                }
+
+                store.SetMessageState(stored.Id, MessageStates.Done, "ignore request", from);
+                metrics.Count("patchbot_messages_total", "ignore-request");
+                return;
+            }
+        }
+
+        switch (item.Kind)
+        {
+            case MailItemKind.Patch when !item.PatchSubject.IsReply:
+            case MailItemKind.CoverLetter:
+                store.SetMessageState(stored.Id, MessageStates.Pending, null, from);
+                cache[stored.Id] = new Parsed(stored.Id, message, item, stored.ReceivedAt);
+                metrics.Count("patchbot_messages_total", item.Kind == MailItemKind.Patch ? "patch" : "cover-letter");
+                BotLog.MessagePending(logger, stored.MessageId, item.Kind.ToString(), item.Subject);
+                break;
+            case MailItemKind.Patch:
+                Skip(stored, "reply", "a reply carrying a diff (a reviewer's suggestion): not answered");
+                break;
+            case MailItemKind.PullRequest:
+                Skip(stored, "not-a-patch", "a pull request");
+                break;
+            default:
+                Skip(stored, "not-a-patch", item.Reason ?? "not a patch");
+                break;
+        }
+    }
+
+    private void Skip(StoredMessage stored, string outcome, string reason, bool malformed = false)
+    {
+        store.SetMessageState(stored.Id, MessageStates.Skipped, reason);
+        metrics.Count("patchbot_messages_total", outcome);
+        if (malformed)
+        {
+            BotLog.MessageMalformed(logger, stored.MessageId, reason);
+        }
+        else
+        {
+            BotLog.MessageSkipped(logger, stored.MessageId, reason);
+        }
+    }
+
+    /// <summary>Why PatchBot must not answer this mail, or null.</summary>
+    internal string? WhyNotForUs(MimeMessage message, string? from)
+    {
+        var id = identity.Value;
+        if (message.Headers.Contains(ReplyComposer.MarkerHeader) || string.Equals(from, id.Address, StringComparison.OrdinalIgnoreCase))
+        {
+            return "PatchBot's own mail";
+        }
+
+        string? auto = message.Headers["Auto-Submitted"];
+        if (auto is not null && !auto.Trim().Equals("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Auto-Submitted: {auto.Trim()}";
+        }
+
+        if (from is null)
+        {
+            return "no sender";
+        }
+
+        foreach (var bot in id.BotSenders.Concat(id.IgnoredSenders).Concat(PolicyFor(message).IgnoredSenders))
+        {
+            if (bot.Length > 0 && from.Contains(bot, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"sender {from} is ignored ({bot})";
+            }
+        }
+
+        return null;
+    }
+
+    private enum IgnoreOutcome
+    {
+        Handled,
+        Deferred,
+    }
+
+    private IgnoreOutcome? TryIgnoreCommand(StoredMessage stored, MimeMessage message, MailItem item, string? from)
+    {
+        var rules = IgnoreRequests(message.TextBody);
+        if (rules.Count == 0)
+        {
+            return null;
+        }
+
+        var ancestors = new List<string>();
+        if (item.InReplyTo is { } parent)
+        {
+            ancestors.Add(parent);
+        }
+
+        ancestors.AddRange(item.References.Reverse());
+        (string SeriesKey, string? Author)? series = null;
+        foreach (var id in ancestors)
+        {
+            series = store.SeriesOfMessage(id);
+            if (series is not null)
+            {
+                break;
+            }
+        }
+
+        if (series is null)
+        {
+            bool waiting = ancestors.Any(a => cache.Values.Any(p => p.Item.MessageId == a))
+                && time.GetUtcNow() - stored.ReceivedAt < seriesOptions.Value.WaitForMissing + TimeSpan.FromMinutes(1);
+            if (waiting)
+            {
+                return IgnoreOutcome.Deferred;
+            }
+
+            foreach (var rule in rules)
+            {
+                BotLog.SuppressionRefused(logger, stored.MessageId, rule, "it does not answer a patch PatchBot checked");
+            }
+
+            return IgnoreOutcome.Handled;
+        }
+
+        var (seriesKey, author) = series.Value;
+        foreach (var rule in rules)
+        {
+            if (RuleCatalog.Find(rule) is null)
+            {
+                BotLog.SuppressionRefused(logger, stored.MessageId, rule, "no such rule");
+            }
+            else if (author is null || !string.Equals(author, from, StringComparison.OrdinalIgnoreCase))
+            {
+                BotLog.SuppressionRefused(logger, stored.MessageId, rule, $"only the patch author ({author}) can ask, not {from}");
+            }
+            else
+            {
+                store.AddSuppression(seriesKey, rule, stored.MessageId);
+                BotLog.SuppressionAdded(logger, stored.MessageId, from ?? "?", rule, seriesKey);
+            }
+        }
+
+        return IgnoreOutcome.Handled;
+    }
+
+    /// <summary>Rule ids from unquoted lines "patchbot: ignore RULE[, RULE]".</summary>
+    internal static IReadOnlyList<string> IgnoreRequests(string? body)
+    {
+        var rules = new List<string>();
+        if (body is null)
+        {
+            return rules;
+        }
+
+        foreach (var raw in body.Split('\n'))
+        {
+            var line = raw.AsSpan().Trim();
+            const string Marker = "patchbot: ignore";
+            if (!line.StartsWith(Marker, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var word in line[Marker.Length..].ToString().Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                rules.Add(word.Trim().ToLowerInvariant());
+            }
+        }
+
+        return rules;
+    }
+
+    private void CheckReadySeries()
+    {
+        var pending = store.MessagesIn(MessageStates.Pending);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var parsed = new List<Parsed>(pending.Count);
+        foreach (var m in pending)
+        {
+            if (!cache.TryGetValue(m.Id, out var p))
+            {
+                using var stream = new MemoryStream(m.Raw, writable: false);
+                var message = MimeMessage.Load(stream);
+                p = new Parsed(m.Id, message, MailReader.ReadMessage(message, m.Source), m.ReceivedAt);
+                cache[m.Id] = p;
+            }
+
+            parsed.Add(p);
+        }
+
+        var now = time.GetUtcNow();
+        var wait = seriesOptions.Value.WaitForMissing;
+        var byItem = parsed.ToDictionary(p => (object)p.Item, ReferenceEqualityComparer.Instance);
+        var assembler = new SeriesAssembler(time, wait > TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1));
+        foreach (var series in assembler.Assemble(parsed.Select(p => p.Item)))
+        {
+            var members = (series.CoverLetter is null ? series.Parts : series.Parts.Prepend(series.CoverLetter))
+                .Select(i => (Parsed)byItem[i]!).ToList();
+            var lastArrival = members.Max(m => m.ReceivedAt);
+            if (!series.IsComplete && now - lastArrival < wait)
+            {
+                continue;
+            }
+
+            CheckSeries(series, members, now);
+            foreach (var m in members)
+            {
+                cache.Remove(m.RowId);
+            }
+        }
+    }
+
+    private void CheckSeries(Series series, List<Parsed> members, DateTimeOffset now)
+    {
+        var root = members[0];
+        string rootId = root.Item.MessageId ?? SeriesAnalyzer.OriginOf(root.Item);
+        string author = (series.From ?? root.Item.From ?? string.Empty).ToLowerInvariant();
+        string seriesKey = author + "\n" + NormaliseTitle(series.Title);
+        var policy = PolicyFor(root.Message);
+        var memberRows = members.Select(m => (m.RowId, m.Item.From)).ToList();
+
+        if (store.SeriesChecked(rootId))
+        {
+            store.RecordCheckedSeries(new SeriesRecord(0, seriesKey, series.Version, series.Title, author, rootId + "#again@" + now.ToUnixTimeMilliseconds()), now, [], [], memberRows);
+            return;
+        }
+
+        var findings = new List<ReportedFinding>();
+        var coverage = new List<CoverageEntry>();
+        analyzer!.Analyze(series.Parts, findings, coverage);
+        var suppressed = store.Suppressed(seriesKey);
+        var kept = findings
+            .Where(f => !suppressed.Contains(f.Finding.Rule) && f.Finding.Severity >= policy.MinimumSeverity)
+            .ToList();
+
+        var earlier = store.EarlierFindings(seriesKey, series.Version);
+        int? previous = store.PreviousVersion(seriesKey, series.Version);
+        var everReported = earlier.Select(e => e.Key).ToHashSet();
+        var previousKeys = earlier.Where(e => e.Version == previous).Select(e => e.Key).ToHashSet();
+        var currentKeys = kept.Select(KeyOf).ToHashSet();
+        var fresh = kept.Where(f => !everReported.Contains(KeyOf(f))).ToList();
+        var fixedKeys = previousKeys.Where(k => !currentKeys.Contains(k) && !suppressed.Contains(k.Rule)).OrderBy(k => k.File, StringComparer.Ordinal).ThenBy(k => k.Rule, StringComparer.Ordinal).ToList();
+        int still = kept.Count(f => previousKeys.Contains(KeyOf(f)));
+
+        var replies = new List<(string, string, bool, byte[])>();
+        if (!policy.Mute)
+        {
+            BuildReplies(series, members, root, policy, fresh, fixedKeys, still, previous, now, replies);
+        }
+
+        store.RecordCheckedSeries(
+            new SeriesRecord(0, seriesKey, series.Version, series.Title, author, rootId),
+            now,
+            kept.Select(f => (KeyOf(f), f.Finding.Line, f.SeverityName, f.MessageId)).ToList(),
+            replies,
+            memberRows);
+        metrics.Count("patchbot_series_checked_total");
+        metrics.Count("patchbot_findings_total", null, fresh.Count);
+        foreach (var f in kept)
+        {
+            BotLog.FindingLogged(logger, Unbracket(f.MessageId) ?? rootId, f.Finding.Rule, f.Finding.File, f.Finding.Line, f.SeverityName);
+        }
+
+        BotLog.SeriesChecked(logger, rootId, series.Title, series.Version, series.Status, kept.Count, fresh.Count, fixedKeys.Count, replies.Count);
+        Faults.Hit("checked");
+    }
+
+    private void BuildReplies(Series series, List<Parsed> members, Parsed root, ListPolicy policy, List<ReportedFinding> fresh,
+        List<FindingKey> fixedKeys, int still, int? previous, DateTimeOffset now, List<(string, string, bool, byte[])> replies)
+    {
+        bool onePerSeries = policy.OnePerSeries ?? delivery.Value.OnePerSeries;
+        bool dryRun = policy.DryRun || smtp.Value.Host is null;
+        bool anyPatch = series.Parts.Count > 0;
+        bool sendFixed = fixedKeys.Count > 0 && policy.SendWhenFixed;
+        bool sendClean = fresh.Count == 0 && fixedKeys.Count == 0 && policy.SendWhenClean && anyPatch;
+        var missing = series.IsComplete ? (IReadOnlyList<int>)[] : series.Missing;
+
+        void Add(Parsed parent, string label, IReadOnlyList<ReportedFinding> items, IReadOnlyList<FindingKey> fixedHere, int stillHere)
+        {
+            var content = new ReplyContent(parent.Message, series.Title, series.Version, label, items, fixedHere, stillHere, missing, previous);
+            var mail = ReplyComposer.Compose(content, Addresses(parent.Message, policy), BotAddress(), identity.Value.Contact, now);
+            using var buffer = new MemoryStream();
+            mail.WriteTo(buffer);
+            replies.Add((mail.MessageId ?? string.Empty, parent.Item.MessageId ?? mail.InReplyTo ?? string.Empty, dryRun, buffer.ToArray()));
+        }
+
+        if (onePerSeries || fresh.Count == 0)
+        {
+            if (fresh.Count > 0 || sendFixed || sendClean)
+            {
+                Add(root, onePerSeries ? "series" : PatchLabel(root.Item), fresh, sendFixed ? fixedKeys : [], still);
+            }
+
+            return;
+        }
+
+        bool first = true;
+        foreach (var part in members.Where(m => m.Item.Kind == MailItemKind.Patch))
+        {
+            string bracketed = SeriesAnalyzer.Bracketed(part.Item.MessageId) ?? string.Empty;
+            var mine = fresh.Where(f => f.MessageId == bracketed).ToList();
+            if (mine.Count == 0)
+            {
+                continue;
+            }
+
+            Add(part, PatchLabel(part.Item), mine, first && sendFixed ? fixedKeys : [], first ? still : 0);
+            first = false;
+        }
+    }
+
+    private static string PatchLabel(MailItem item) =>
+        item.PatchSubject.Part is { } p ? "patch " + p : item.Kind == MailItemKind.CoverLetter ? "cover letter" : "patch";
+
+    private MailboxAddress BotAddress() => new(identity.Value.Name, identity.Value.Address);
+
+    private ReplyAddresses Addresses(MimeMessage parent, ListPolicy policy)
+    {
+        var to = new List<MailboxAddress>();
+        var cc = new List<MailboxAddress>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { identity.Value.Address };
+        void AddTo(List<MailboxAddress> list, MailboxAddress a)
+        {
+            if (seen.Add(a.Address))
+            {
+                list.Add(a);
+            }
+        }
+
+        if (policy.ReplyToAuthor)
+        {
+            foreach (var a in parent.ReplyTo.Mailboxes.Any() ? parent.ReplyTo.Mailboxes : parent.From.Mailboxes)
+            {
+                AddTo(to, a);
+            }
+        }
+
+        bool configured = !ReferenceEquals(policy, DeliveryOptions.Unconfigured);
+        if (policy.ReplyToList && configured)
+        {
+            AddTo(to.Count == 0 ? to : cc, MailboxAddress.Parse(policy.Address));
+        }
+
+        if (policy.CcRecipients || (!configured && policy.ReplyToList))
+        {
+            foreach (var a in parent.To.Mailboxes.Concat(parent.Cc.Mailboxes))
+            {
+                AddTo(to.Count == 0 ? to : cc, a);
+            }
+        }
+
+        return new ReplyAddresses(to, cc);
+    }
+
+    /// <summary>The delivery policy of the list the message was sent to (To, Cc or List-Id), or the dry-run default.</summary>
+    internal ListPolicy PolicyFor(MimeMessage message)
+    {
+        var addresses = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address).ToList();
+        string listId = message.Headers["List-Id"] ?? string.Empty;
+        foreach (var policy in delivery.Value.Lists)
+        {
+            if (addresses.Contains(policy.Address, StringComparer.OrdinalIgnoreCase)
+                || (listId.Length > 0 && listId.Contains(policy.Address.Replace('@', '.'), StringComparison.OrdinalIgnoreCase)))
+            {
+                return policy;
+            }
+        }
+
+        return DeliveryOptions.Unconfigured;
+    }
+
+    internal static FindingKey KeyOf(ReportedFinding f) =>
+        new(f.Finding.Rule, f.Finding.File, f.Finding.Function, string.Join(" -> ", f.Finding.Trace));
+
+    internal static string NormaliseTitle(string title) =>
+        string.Join(' ', title.ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static string? Unbracket(string? id) => id?.Trim('<', '>');
+
+    private PatchBotConfig? LoadRulesConfig()
+    {
+        string? path = seriesOptions.Value.RulesConfig;
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        var config = PatchBotConfig.Parse(File.ReadAllText(path), out var problems);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"{path}:{p.Line}: {p.Message}"))));
+        }
+
+        return config;
+    }
+}
