@@ -149,11 +149,14 @@ internal static class BenchCommand
     private sealed record Measure(TimeSpan Elapsed, long Messages, long Patches, long Bytes, long PeakRss, int Findings = 0)
     {
         public TimeSpan Cpu { get; init; }
+
+        public int Gen0 { get; init; }
     }
 
     private static Measure Floor(string path)
     {
         ResetPeak();
+        int gcs = GC.CollectionCount(0);
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         using var counting = new CountingStream(OpenMbox(path));
@@ -181,26 +184,27 @@ internal static class BenchCommand
             }
         }
 
-        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu };
+        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
     }
 
     private static Measure Pipeline(string path, int threads)
     {
         ResetPeak();
+        int gcs = GC.CollectionCount(0);
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         var counting = new CountingStream(OpenMbox(path));
         var settings = new CheckSettings { Paths = [path], Threads = threads, NoTree = true };
         var runner = new CheckRunner(settings, AnalysisOptions.Default);
         var report = runner.Run([new InputSource(path, () => counting)]);
-        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu };
+        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
     }
 
     private static void Print(TextWriter o, string name, Measure m)
     {
         double s = m.Elapsed.TotalSeconds;
         string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings" : "";
-        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy)"));
+        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy), {m.Gen0} GCs"));
     }
 
     /// <summary>What the machine offers at this moment: throughput of a CPU-bound loop on <paramref name="threads"/>
