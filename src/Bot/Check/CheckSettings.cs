@@ -15,6 +15,9 @@ internal sealed record CheckSettings
     /// <summary>An explicit configuration file; otherwise .patchbot.json is looked for upward from the first input.</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>BASE..HEAD of <c>--git</c>: check these commits of the working folder's checkout instead of paths.</summary>
+    public string? GitRange { get; init; }
+
     public IReadOnlyList<string> Enable { get; init; } = [];
 
     public IReadOnlyList<string> Disable { get; init; } = [];

@@ -22,10 +22,10 @@ internal static class CheckCommand
         };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "Output format: text (compiler style), terse (one line per finding), json.",
+            Description = "Output format: text (compiler style), terse (one line per finding), json, sarif (SARIF 2.1.0), github (Actions annotations and job summary).",
             DefaultValueFactory = _ => "text",
         };
-        format.AcceptOnlyFromAmong("text", "terse", "json");
+        format.AcceptOnlyFromAmong("text", "terse", "json", "sarif", "github");
         var failLevel = new Option<string>("--fail-level")
         {
             Description = "Exit with 1 when a finding is at or above this severity: error, warning, info, none.",
@@ -55,6 +55,11 @@ internal static class CheckCommand
             DefaultValueFactory = _ => MailOptions.Default.MaxMimeDepth,
         };
 
+        var git = new Option<string?>("--git")
+        {
+            Description = "Check the commits of BASE..HEAD in the git checkout of the working folder, each as its own patch.",
+        };
+
         var tree = new Option<string?>("--tree")
         {
             Description = "A kernel checkout: apply patches to it in memory and follow callers across it (default: the checkout around the working folder, if any).",
@@ -79,7 +84,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, threads,
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
         };
         command.SetAction(parse =>
         {
@@ -89,6 +94,7 @@ internal static class CheckCommand
                 Format = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true),
                 FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
                 ConfigPath = parse.GetValue(config),
+                GitRange = parse.GetValue(git),
                 Enable = parse.GetValue(enable) ?? [],
                 Disable = parse.GetValue(disable) ?? [],
                 Mail = MailOptions.Default with
@@ -107,7 +113,7 @@ internal static class CheckCommand
 
     public static int Execute(CheckSettings settings, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
     {
-        if (settings.Paths.Count == 0)
+        if (settings.Paths.Count == 0 && settings.GitRange is null)
         {
             stderr.WriteLine("patchbot check: give at least one PATH, or - for standard input.");
             return PatchBotCli.UsageError;
@@ -119,20 +125,31 @@ internal static class CheckCommand
             return PatchBotCli.UsageError;
         }
 
-        if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
+        var analysis = AnalysisOptions.Default with { Config = patchBotConfig };
+        CheckReport report;
+        IReadOnlyList<InputError> errors;
+        if (settings.GitRange is not null)
         {
-            stderr.WriteLine($"patchbot check: {treeError}");
-            return PatchBotCli.UsageError;
+            // The commits are already in the checkout: each is read with its whole files as context, not applied to the tree.
+            (report, errors) = GitCheck.Run(settings, analysis);
+        }
+        else
+        {
+            if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
+            {
+                stderr.WriteLine($"patchbot check: {treeError}");
+                return PatchBotCli.UsageError;
+            }
+
+            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin);
+            report = new CheckRunner(settings, analysis, kernelTree).Run(sources);
+            errors = inputErrors;
         }
 
-        var (sources, errors) = InputExpander.Expand(settings.Paths, stdin);
         foreach (var error in errors)
         {
             stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
         }
-
-        var runner = new CheckRunner(settings, AnalysisOptions.Default with { Config = patchBotConfig }, kernelTree);
-        var report = runner.Run(sources);
 
         switch (settings.Format)
         {
@@ -144,6 +161,19 @@ internal static class CheckCommand
                     stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
                 }
 
+                break;
+            case OutputFormat.Sarif:
+                stdout.Flush();
+                using (var buffer = new MemoryStream())
+                {
+                    SarifReportWriter.Write(report, buffer);
+                    stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                }
+
+                break;
+            case OutputFormat.Github:
+                GithubReportWriter.WriteAnnotations(report, stdout);
+                GithubReportWriter.AppendStepSummary(report, stderr);
                 break;
             case OutputFormat.Terse:
                 TerseReportWriter.Write(report, stdout);

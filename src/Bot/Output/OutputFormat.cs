@@ -9,4 +9,8 @@ internal enum OutputFormat
     Terse,
     /// <summary>The JSON document of design.md.</summary>
     Json,
+    /// <summary>SARIF 2.1.0 for code scanning (SarifReportWriter).</summary>
+    Sarif,
+    /// <summary>GitHub Actions annotations plus a job summary in $GITHUB_STEP_SUMMARY (GithubReportWriter).</summary>
+    Github,
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using PatchBot.Bot.GitHub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,6 +57,11 @@ internal static class ServeHost
         builder.Services.AddHostedService<SeriesProcessor>();
         builder.Services.AddHostedService<SourceRunner>();
         builder.Services.AddHostedService<HealthServer>();
+        if (builder.Configuration.GetSection(GitHub.GitHubSourceOptions.SectionName).Exists())
+        {
+            builder.Services.AddGitHubSource(builder.Configuration); // pull requests from a GitHub webhook (src/Bot/GitHub)
+        }
+
         return builder.Build();
     }
 

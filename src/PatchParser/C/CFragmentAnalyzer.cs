@@ -30,12 +30,16 @@ internal sealed class CFragmentAnalyzer
     }
 
     /// <summary>Tokenizes <paramref name="fragment"/>; false (with a gap) when the file's token budget ran out.</summary>
-    public static CFragmentAnalyzer Tokenize(CFragment fragment, string origin, CFileFacts facts, int maxTokensPerFile)
+    /// <param name="maxNesting">Deepest brace nesting of an initialiser walked; deeper parts are skipped with a gap.</param>
+    public static CFragmentAnalyzer Tokenize(CFragment fragment, string origin, CFileFacts facts, int maxTokensPerFile, int maxNesting = 256)
     {
-        var a = new CFragmentAnalyzer(fragment, origin);
+        var a = new CFragmentAnalyzer(fragment, origin) { _maxNesting = maxNesting };
         a.ReadTokens(facts, maxTokensPerFile);
         return a;
     }
+
+    private int _maxNesting;
+    private bool _nestingReported;
 
     public CFragment Fragment => _fragment;
 
@@ -602,8 +606,21 @@ internal sealed class CFragmentAnalyzer
     // ---- initialisers ----
 
     /// <summary>Designated initialisers between <paramref name="open"/> and <paramref name="close"/> (exclusive).</summary>
-    private void WalkInitializer(int open, int close, string type, string variable)
+    private void WalkInitializer(int open, int close, string type, string variable, int depth = 0)
     {
+        if (depth > _maxNesting)
+        {
+            if (!_nestingReported)
+            {
+                _nestingReported = true;
+                _facts.Gaps.Add(new CoverageGap(_fragment.Path,
+                    $"initialiser nested deeper than {_maxNesting} braces: the inner part was not analysed",
+                    _fragment.FileLine(open >= 0 && open < _t.Count ? _t[open].Line : 1), _origin));
+            }
+
+            return;
+        }
+
         int i = open + 1;
         string? notifierCall = null;
         int notifierLine = 0;
@@ -631,7 +648,7 @@ internal sealed class CFragmentAnalyzer
                 if (v < close && IsP(v, '{'))
                 {
                     int nestedClose = _match[v] < 0 ? close : Math.Min(_match[v], close);
-                    WalkInitializer(v, nestedClose, KernelIdioms.NestedStructType(type, field), variable);
+                    WalkInitializer(v, nestedClose, KernelIdioms.NestedStructType(type, field), variable, depth + 1);
                     i = nestedClose + 1;
                     continue;
                 }
@@ -682,7 +699,7 @@ internal sealed class CFragmentAnalyzer
             if (IsP(i, '{'))
             {
                 int nestedClose = _match[i] < 0 ? close : Math.Min(_match[i], close);
-                WalkInitializer(i, nestedClose, type, variable);
+                WalkInitializer(i, nestedClose, type, variable, depth + 1);
                 i = nestedClose + 1;
                 continue;
             }

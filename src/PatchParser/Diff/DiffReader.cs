@@ -558,7 +558,7 @@ public static class DiffReader
 
         // Unquoted: "a/X b/Y". The common case has X == Y; find the split where both halves match.
         int half = (value.Length - 1) / 2;
-        if (value.Length % 2 == 1 && value[half] == ' ' && value[..half][2..].SequenceEqual(value[(half + 1)..][2..]))
+        if (value.Length % 2 == 1 && half >= 2 && value[half] == ' ' && value[..half][2..].SequenceEqual(value[(half + 1)..][2..]))
         {
             return (StripPrefix(value[..half].ToString()), StripPrefix(value[(half + 1)..].ToString()));
         }

@@ -43,7 +43,7 @@ public static class CallGraphBuilder
         {
             foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
             {
-                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
                 post.Add(a);
                 if (a.Truncated)
                 {
@@ -61,7 +61,7 @@ public static class CallGraphBuilder
                     continue;
                 }
 
-                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile);
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
                 pre.Add(a);
                 if (a.Truncated)
                 {
@@ -103,26 +103,38 @@ public static class CallGraphBuilder
     /// <summary>Sets <see cref="Registration.RegisteredOn"/> of notifiers passed to bus_register_notifier(&amp;bus, &amp;nb).</summary>
     private static void LinkNotifiers(CFileFacts all)
     {
+        if (all.NotifierBlocks.Count == 0)
+        {
+            return;
+        }
+
+        // (file, notifier variable) -> bus of the first bus_register_notifier(&bus, &nb) call: one pass over the calls.
+        var busOf = new Dictionary<(string File, string Variable), string>();
+        foreach (CallSite call in all.Calls)
+        {
+            if (call.Callee != "bus_register_notifier" || call.LineKind == DiffLineKind.Removed)
+            {
+                continue;
+            }
+
+            string[] args = call.Arguments.Split(',', StringSplitOptions.TrimEntries);
+            if (args.Length == 2)
+            {
+                busOf.TryAdd((call.File, args[1].TrimStart('&').Trim()), args[0].TrimStart('&').Trim());
+            }
+        }
+
+        var indexOf = new Dictionary<Registration, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < all.Registrations.Count; i++)
+        {
+            indexOf.TryAdd(all.Registrations[i], i);
+        }
+
         foreach ((Registration reg, string variable) in all.NotifierBlocks)
         {
-            foreach (CallSite call in all.Calls)
+            if (busOf.TryGetValue((reg.File, variable), out string? bus) && indexOf.TryGetValue(reg, out int index))
             {
-                if (call.Callee != "bus_register_notifier" || call.File != reg.File || call.LineKind == DiffLineKind.Removed)
-                {
-                    continue;
-                }
-
-                string[] args = call.Arguments.Split(',', StringSplitOptions.TrimEntries);
-                if (args.Length == 2 && args[1].TrimStart('&').Trim() == variable)
-                {
-                    int index = all.Registrations.IndexOf(reg);
-                    if (index >= 0)
-                    {
-                        all.Registrations[index] = reg with { RegisteredOn = args[0].TrimStart('&').Trim() };
-                    }
-
-                    break;
-                }
+                all.Registrations[index] = reg with { RegisteredOn = bus };
             }
         }
     }

@@ -8,6 +8,9 @@ public sealed record GraphOptions
     /// <summary>C tokens read per file (over all its fragments) before the rest of the file is skipped with a gap.</summary>
     public int MaxTokensPerFile { get; init; } = 2_000_000;
 
+    /// <summary>Brace nesting of an initialiser analysed before the inner part is skipped with a gap (keeps the walk off deep recursion).</summary>
+    public int MaxNesting { get; init; } = 256;
+
     /// <summary>Paths <see cref="CallGraph.PathsTo"/> returns before it stops with a gap.</summary>
     public int MaxPaths { get; init; } = 512;
 

@@ -64,7 +64,9 @@ public static partial class MailReader
                 }
                 break;
             case InputFormat.Message:
-                yield return ReadSingle(input, source, options);
+                // One bare message: read at most 64 KB over the limit (room for its headers in the report), so a
+                // huge one is reported, not loaded.
+                yield return ReadSingle(new PrefixedStream(head, length, stream, SaturatingAdd(options.MaxMessageSize, 64 * 1024)), source, options);
                 break;
             default:
                 yield return ReadText(input, source, options);
@@ -124,7 +126,9 @@ public static partial class MailReader
         }
     }
 
-    private static MailItem ReadSingle(Stream input, string source, MailOptions options)
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private static MailItem ReadSingle(PrefixedStream input, string source, MailOptions options)
     {
         var parser = new MimeParser(ParserOptionsFor(options), input, MimeFormat.Entity, persistent: false);
         MimeMessage message;
@@ -134,7 +138,9 @@ public static partial class MailReader
         }
         catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException)
         {
-            return Unreadable(source, 1, 0, $"cannot parse message: {ex.Message}");
+            return Unreadable(source, 1, 0, input.AtLimit
+                ? $"message is over the limit of {options.MaxMessageSize} bytes; skipped"
+                : $"cannot parse message: {ex.Message}");
         }
         long size = parser.Position;
         return size > options.MaxMessageSize

@@ -1,7 +1,8 @@
 namespace PatchBot.PatchParser.Mail;
 
-/// <summary>A read-only stream that replays bytes already read for sniffing, then continues with the source.</summary>
-internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+/// <summary>A read-only stream that replays bytes already read for sniffing, then continues with the source;
+/// it ends after <paramref name="limit"/> bytes (so an oversized message is never read into memory whole).</summary>
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner, long limit = long.MaxValue) : Stream
 {
     private int prefixPos;
     private long position;
@@ -19,8 +20,21 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>Reading stopped at the limit.</summary>
+    public bool AtLimit => position >= limit;
+
     public override int Read(Span<byte> buffer)
     {
+        if (position >= limit)
+        {
+            return 0;
+        }
+
+        if (buffer.Length > limit - position)
+        {
+            buffer = buffer[..(int)(limit - position)];
+        }
+
         int n;
         if (prefixPos < prefixLength)
         {

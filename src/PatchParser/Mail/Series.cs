@@ -32,5 +32,5 @@ public sealed record Series(
     /// <summary>"complete, 3 parts" or "2 of 3 parts (missing 2)".</summary>
     public string Status => IsComplete
         ? $"complete, {Total} part{(Total == 1 ? "" : "s")}"
-        : $"{PartsPresent} of {Total} parts (missing {string.Join(", ", Missing)})";
+        : $"{PartsPresent} of {Total} parts (missing {string.Join(", ", Missing)}{(Missing.Count < Total - PartsPresent ? ", ..." : "")})";
 }

@@ -10,11 +10,16 @@ public sealed class SeriesAssembler
 {
     private readonly TimeProvider time;
 
-    public SeriesAssembler(TimeProvider? timeProvider = null, TimeSpan? window = null)
+    public SeriesAssembler(TimeProvider? timeProvider = null, TimeSpan? window = null, int maxParts = 1024)
     {
         time = timeProvider ?? TimeProvider.System;
         Window = window ?? TimeSpan.FromHours(1);
+        MaxParts = Math.Max(1, maxParts);
     }
+
+    /// <summary>Series size bound: missing parts listed per series (a subject may claim "1/999999999"), and
+    /// unthreaded groups of one sender compared when joining them (the most recent ones).</summary>
+    public int MaxParts { get; }
 
     /// <summary>How far apart in time parts of one unthreaded series may be.</summary>
     public TimeSpan Window { get; }
@@ -80,13 +85,33 @@ public sealed class SeriesAssembler
         }
 
         // 2. Broken threading: join groups of one sender, version and total, close in time, whose parts do not overlap.
+        // Only groups that agree on sender, version and total can join, and only the most recent MaxParts of them
+        // are tried: thousands of unthreaded "[PATCH 1/2]" from one sender stay linear.
         var merged = new List<List<int>>();
+        var candidates = new Dictionary<(string, int, int), List<List<int>>>();
         foreach (var group in groups.Values)
         {
-            var target = merged.FirstOrDefault(m => CanJoin(members, m, group));
+            var first = members[group[0]];
+            var key = (first.From?.ToUpperInvariant() ?? string.Empty, first.PatchSubject.Version, TotalOf(first));
+            if (!candidates.TryGetValue(key, out var sameKey))
+            {
+                candidates[key] = sameKey = [];
+            }
+
+            List<int>? target = null;
+            for (int k = Math.Max(0, sameKey.Count - MaxParts); k < sameKey.Count; k++)
+            {
+                if (CanJoin(members, sameKey[k], group))
+                {
+                    target = sameKey[k];
+                    break;
+                }
+            }
+
             if (target is null)
             {
                 merged.Add(group);
+                sameKey.Add(group);
             }
             else
             {
@@ -146,7 +171,15 @@ public sealed class SeriesAssembler
         var first = cover ?? parts[0];
         int total = items.Max(TotalOf);
         var present = new HashSet<int>(parts.Select(p => p.PatchSubject.Index ?? 1));
-        var missing = Enumerable.Range(1, total).Where(i => !present.Contains(i)).ToList();
+        var missing = new List<int>();
+        for (int i = 1; i <= total && missing.Count < MaxParts; i++)
+        {
+            if (!present.Contains(i))
+            {
+                missing.Add(i);
+            }
+        }
+
         var dates = items.Select(i => i.Date).OfType<DateTimeOffset>().ToList();
         DateTimeOffset? firstDate = dates.Count > 0 ? dates.Min() : null;
         DateTimeOffset? lastDate = dates.Count > 0 ? dates.Max() : null;

@@ -53,7 +53,50 @@ internal sealed class CallWalker
                 Add(registrationsOf, r.Function, r);
             }
         }
+
+        // Fewest calls from each function name up to an entry point (by name, ignoring files and cycles: a lower
+        // bound). Up() skips a function that cannot reach an entry within the depth left, so a call graph with
+        // many paths and no entry point above them is not searched path by path (exponential).
+        var queue = new Queue<string>();
+        foreach (var name in registrationsOf.Keys)
+        {
+            entryDistance[name] = 0;
+            queue.Enqueue(name);
+        }
+
+        var calleesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (callee, calls) in callersOf)
+        {
+            foreach (var call in calls)
+            {
+                Add(calleesOf, call.Caller, callee);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            string name = queue.Dequeue();
+            int next = entryDistance[name] + 1;
+            if (next > this.maxDepth || !calleesOf.TryGetValue(name, out var callees))
+            {
+                continue;
+            }
+
+            foreach (string callee in callees)
+            {
+                if (entryDistance.TryAdd(callee, next))
+                {
+                    queue.Enqueue(callee);
+                }
+            }
+        }
     }
+
+    /// <summary>Calls walked per <see cref="PathsTo"/> before the search stops with what it has.</summary>
+    private const int MaxSteps = 100_000;
+
+    private readonly Dictionary<string, int> entryDistance = new(StringComparer.Ordinal);
+    private int steps;
 
     /// <summary>The definition a call of <paramref name="name"/> from <paramref name="fromFile"/> reaches, if the graph has it.</summary>
     public FunctionNode? Resolve(string name, string fromFile)
@@ -106,13 +149,16 @@ internal sealed class CallWalker
         var paths = new List<CallPath>();
         var onPath = new HashSet<(string, string)>();
         var chain = new List<CallSite>();
+        steps = 0;
         Up(function, file, 0, onPath, chain, paths);
         return paths;
     }
 
     private void Up(string function, string file, int depth, HashSet<(string, string)> onPath, List<CallSite> chain, List<CallPath> paths)
     {
-        if (paths.Count >= maxPaths || !onPath.Add((function, file)))
+        if (paths.Count >= maxPaths || ++steps > MaxSteps
+            || !entryDistance.TryGetValue(function, out int distance) || depth + distance > maxDepth
+            || !onPath.Add((function, file)))
         {
             return;
         }

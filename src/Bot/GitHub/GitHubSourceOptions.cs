@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PatchBot.Bot.Check;
+
+namespace PatchBot.Bot.GitHub;
+
+/// <summary>How findings go back to GitHub.</summary>
+internal enum GitHubReportMode
+{
+    /// <summary>A check run with annotations: needs a GitHub App installation token.</summary>
+    CheckRun,
+    /// <summary>A commit status plus one pull-request comment that is edited on each push: a plain token is enough.</summary>
+    StatusComment,
+}
+
+/// <summary>The GitHub source of <c>patchbot serve</c>: where webhooks arrive, how to reach the API, how to report.</summary>
+internal sealed class GitHubSourceOptions
+{
+    public const string SectionName = "GitHub";
+
+    /// <summary>Host part of the listener prefix: "*" for every address, or an address such as 127.0.0.1.</summary>
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>TCP port of the webhook endpoint.</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Path that receives deliveries.</summary>
+    public string Path { get; set; } = "/webhook";
+
+    /// <summary>The webhook secret that X-Hub-Signature-256 is computed with. Required.</summary>
+    public string WebhookSecret { get; set; } = string.Empty;
+
+    /// <summary>An installation token (CheckRun) or a personal/Actions token (StatusComment). Required; never logged.</summary>
+    public string Token { get; set; } = string.Empty;
+
+    /// <summary>A file holding <see cref="Token"/> (else $GITHUB_TOKEN).</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>A file holding <see cref="WebhookSecret"/> (else $GITHUB_WEBHOOK_SECRET).</summary>
+    public string? WebhookSecretFile { get; set; }
+
+    /// <summary>REST API root: https://api.github.com/ or a GitHub Enterprise Server's https://HOST/api/v3/.</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://api.github.com/");
+
+    public GitHubReportMode Mode { get; set; } = GitHubReportMode.CheckRun;
+
+    /// <summary>Findings at or above this severity make the check run fail and the status "failure".</summary>
+    public FailLevel FailLevel { get; set; } = FailLevel.Warning;
+
+    /// <summary>Name of the check run and context of the commit status.</summary>
+    public string CheckName { get; set; } = "patchbot";
+
+    /// <summary>Annotations per request; GitHub accepts at most 50.</summary>
+    public int AnnotationsPerRequest { get; set; } = 50;
+
+    /// <summary>Most commits of one pull request checked (GitHub lists at most 250).</summary>
+    public int MaxCommits { get; set; } = 250;
+
+    /// <summary>Largest delivery accepted, in bytes (GitHub caps payloads at 25 MB).</summary>
+    public int MaxPayloadBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>Pull-request events waiting for the checker; beyond this, deliveries get 503 and GitHub shows them as failed.</summary>
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>Retries of a request that met a rate limit or a transient error.</summary>
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First backoff; each retry doubles it.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest single wait; a rate limit that resets later than this fails the request instead.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Time limit of one API request.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The errors that stop the source from starting; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(WebhookSecret))
+        {
+            errors.Add("GitHub:WebhookSecret is required: unsigned deliveries are never accepted");
+        }
+
+        if (string.IsNullOrWhiteSpace(Token))
+        {
+            errors.Add("GitHub:Token is required");
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"GitHub:Port {Port} is not a TCP port"));
+        }
+
+        if (!Path.StartsWith('/'))
+        {
+            errors.Add("GitHub:Path must start with /");
+        }
+
+        if (!ApiBaseUrl.IsAbsoluteUri || (ApiBaseUrl.Scheme != Uri.UriSchemeHttps && ApiBaseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add("GitHub:ApiBaseUrl must be an absolute http(s) URL");
+        }
+
+        if (AnnotationsPerRequest is < 1 or > 50)
+        {
+            errors.Add("GitHub:AnnotationsPerRequest must be 1..50 (GitHub's limit)");
+        }
+
+        if (MaxCommits < 1 || QueueCapacity < 1 || MaxRetries < 0 || MaxPayloadBytes < 1024)
+        {
+            errors.Add("GitHub:MaxCommits, QueueCapacity, MaxPayloadBytes must be positive and MaxRetries not negative");
+        }
+
+        if (RetryBaseDelay < TimeSpan.Zero || MaxRetryDelay < RetryBaseDelay || RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("GitHub:RetryBaseDelay, MaxRetryDelay and RequestTimeout must be positive, MaxRetryDelay >= RetryBaseDelay");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The API root with a trailing slash; github.com itself means api.github.com.</summary>
+    public Uri NormalizedApiBaseUrl()
+    {
+        var url = ApiBaseUrl;
+        if (string.Equals(url.Host, "github.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Uri("https://api.github.com/");
+        }
+
+        string text = url.ToString();
+        return text.EndsWith('/') ? url : new Uri(text + "/");
+    }
+
+    /// <summary>No secrets: the token and webhook secret are never printed, logged or serialized by this.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"GitHub source: listen {ListenAddress}:{Port}{Path}, API {ApiBaseUrl}, mode {Mode}, fail level {FailLevel}, token {(Token.Length > 0 ? "set" : "missing")}, secret {(WebhookSecret.Length > 0 ? "set" : "missing")}");
+}
+
+/// <summary>Checks <see cref="GitHubSourceOptions"/> when the host starts.</summary>
+internal sealed class GitHubSourceOptionsValidator : IValidateOptions<GitHubSourceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GitHubSourceOptions options)
+    {
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

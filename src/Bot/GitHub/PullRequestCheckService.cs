@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Octokit;
+using PatchBot.Bot.Inputs;
+using PatchBot.PatchParser.Mail;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Bot.GitHub;
+
+/// <summary>
+/// Checks one pull request: fetches its commits, checks each as its own patch (the same analysis as
+/// <c>check --git</c>), and reports through the configured mode.
+/// </summary>
+internal sealed partial class PullRequestCheckService(IGitHubClient client, GitHubSourceOptions options, TimeProvider time, ILogger<PullRequestCheckService> logger)
+{
+    /// <summary>Raised after each pull request, with the result or the failure (for tests and metrics).</summary>
+    public event Action<PullRequestEvent, PublishResult?, Exception?>? Completed;
+
+    public async Task<PublishResult> CheckAsync(PullRequestEvent evt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await RunAsync(evt, cancellationToken).ConfigureAwait(false);
+            LogChecked(logger, evt.Owner, evt.Repository, evt.Number, evt.HeadSha, result.Findings, result.Conclusion, result.Requests);
+            Completed?.Invoke(evt, result, null);
+            return result;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
+        {
+            Completed?.Invoke(evt, null, e);
+            throw;
+        }
+    }
+
+    private async Task<PublishResult> RunAsync(PullRequestEvent evt, CancellationToken cancellationToken)
+    {
+        var publisher = new FindingsPublisher(client, options, time);
+        var checker = new GitCommitChecker(AnalysisOptions.Default, MailOptions.Default);
+        var fetcher = new PullRequestFetcher(client, options);
+        if (options.Mode == GitHubReportMode.StatusComment)
+        {
+            var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
+            return await publisher.PublishStatusAndCommentAsync(evt, checker.Check(read.Commits, read.Problems)).ConfigureAwait(false);
+        }
+
+        long runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
+        var commits = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
+        var report = checker.Check(commits.Commits, commits.Problems);
+        var result = await publisher.CompleteCheckRunAsync(evt, runId, report).ConfigureAwait(false);
+        return result with { Requests = result.Requests + 1 };
+    }
+
+    [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: {Findings} finding(s), {Conclusion}, {Requests} report request(s)")]
+    private static partial void LogChecked(ILogger logger, string owner, string repository, int number, string headSha, int findings, string conclusion, int requests);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using PatchBot.Bot.GitHub;
+
+namespace PatchBot.Bot.Tests.GitHub;
+
+/// <summary>
+/// The webhook endpoint and the pull-request check end to end: deliveries built from GitHub's webhook
+/// description, signed and forged; every API request PatchBot makes is validated by Prism serving GitHub's
+/// OpenAPI description.
+/// </summary>
+[Collection(PrismGroup.Name)]
+public sealed class WebhookTests(PrismServer prism)
+{
+    [Theory]
+    [InlineData("opened")]
+    [InlineData("synchronize")]
+    [InlineData("reopened")]
+    public async Task A_signed_pull_request_event_creates_a_valid_check_run(string action)
+    {
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, new PrismTransport());
+        var payload = WebhookExamples.Payload("pull-request-" + action);
+        byte[] body = WebhookHost.Bytes(payload);
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+
+        var (evt, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.NotNull(result);
+        Assert.Equal(action, evt.Action);
+        Assert.Equal(payload["pull_request"]!["head"]!["sha"]!.GetValue<string>(), evt.HeadSha);
+        Assert.True(host.Transport.Rejected().Length == 0, "Prism rejected: " + host.Transport.Rejected());
+
+        var calls = host.Transport.Exchanges.Select(e => $"{e.Method} {e.Path.Split('?')[0]}").ToList();
+        string repo = $"/repos/{evt.Owner}/{evt.Repository}";
+        Assert.Equal($"POST {repo}/check-runs", calls[0]);
+        Assert.Contains($"GET {repo}/pulls/{evt.Number}/commits", calls);
+        Assert.Contains(calls, c => c.StartsWith($"GET {repo}/commits/", StringComparison.Ordinal));
+        Assert.StartsWith($"PATCH {repo}/check-runs/", calls[^1], StringComparison.Ordinal);
+        Assert.Contains("\"conclusion\":", host.Transport.Exchanges.Last().RequestBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookHost.Token, host.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unsigned_forged_and_tampered_deliveries_get_401_a_log_line_and_no_api_call()
+    {
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, new PrismTransport());
+        byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+        Assert.Equal(401, await host.PostAsync("pull_request", body, null));
+        Assert.Equal(401, await host.PostAsync("pull_request", body, WebhookSignature.Sign("not the secret", body)));
+        Assert.Equal(401, await host.PostAsync("pull_request", body, "sha256=" + new string('0', 64)));
+        Assert.Equal(401, await host.PostAsync("pull_request", body, "sha1=" + new string('a', 40)));
+        string signature = WebhookSignature.Sign(WebhookHost.Secret, body);
+        byte[] tampered = [.. body];
+        tampered[^2] ^= 0x01;
+        Assert.Equal(401, await host.PostAsync("pull_request", tampered, signature));
+
+        Assert.Equal(5, host.Logs.Lines.Count(l => l.Contains("rejected delivery", StringComparison.Ordinal)));
+        await Task.Delay(300);
+        Assert.Empty(host.Transport.Exchanges);
+        Assert.Empty(host.Completed);
+    }
+
+    [Fact]
+    public async Task Other_events_and_actions_are_acknowledged_and_ignored()
+    {
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, new PrismTransport());
+        byte[] closed = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-closed"));
+        Assert.Equal(202, await host.PostAsync("pull_request", closed, WebhookSignature.Sign(WebhookHost.Secret, closed)));
+        byte[] ping = "{\"zen\":\"Keep it logically awesome.\"}"u8.ToArray();
+        Assert.Equal(200, await host.PostAsync("ping", ping, WebhookSignature.Sign(WebhookHost.Secret, ping)));
+        byte[] notJson = "{ not json"u8.ToArray();
+        Assert.Equal(400, await host.PostAsync("pull_request", notJson, WebhookSignature.Sign(WebhookHost.Secret, notJson)));
+        Assert.Equal(404, await host.PostAsync("pull_request", closed, WebhookSignature.Sign(WebhookHost.Secret, closed), "/elsewhere"));
+        await Task.Delay(300);
+        Assert.Empty(host.Transport.Exchanges);
+    }
+
+    [Fact]
+    public async Task Token_only_mode_posts_a_status_and_one_comment_then_edits_it()
+    {
+        // First push: no PatchBot comment yet, so one is created.
+        var first = new PrismTransport();
+        await using (var host = await WebhookHost.StartAsync(prism.BaseUrl, first, o => o.Mode = GitHubReportMode.StatusComment))
+        {
+            byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+            Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+            var (_, result, error) = host.WaitCompleted();
+            Assert.Null(error);
+            Assert.False(result!.CommentUpdated);
+        }
+
+        Assert.True(first.Rejected().Length == 0, "Prism rejected: " + first.Rejected());
+        var calls = first.Exchanges.Select(e => $"{e.Method} {e.Path.Split('?')[0]}").ToList();
+        Assert.Contains(calls, c => c.StartsWith("POST /repos/", StringComparison.Ordinal) && c.Contains("/statuses/", StringComparison.Ordinal));
+        Assert.Single(calls, c => c.StartsWith("POST /repos/", StringComparison.Ordinal) && c.EndsWith("/comments", StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.StartsWith("PATCH", StringComparison.Ordinal));
+        Assert.Contains(FindingsPublisher.CommentMarker, first.Exchanges.Last().RequestBody, StringComparison.Ordinal);
+
+        // Next push: the listed comments hold PatchBot's (the mock keeps no state, so the marker is put into its listing).
+        var second = new PrismTransport
+        {
+            RewriteResponse = (request, body) =>
+                request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/comments", StringComparison.Ordinal)
+                    ? WithMarker(body)
+                    : body,
+        };
+        await using (var host = await WebhookHost.StartAsync(prism.BaseUrl, second, o => o.Mode = GitHubReportMode.StatusComment))
+        {
+            byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-synchronize"));
+            Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+            var (_, result, error) = host.WaitCompleted();
+            Assert.Null(error);
+            Assert.True(result!.CommentUpdated);
+        }
+
+        Assert.True(second.Rejected().Length == 0, "Prism rejected: " + second.Rejected());
+        calls = [.. second.Exchanges.Select(e => $"{e.Method} {e.Path.Split('?')[0]}")];
+        Assert.Single(calls, c => c.StartsWith("PATCH /repos/", StringComparison.Ordinal) && c.Contains("/issues/comments/", StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.StartsWith("POST /repos/", StringComparison.Ordinal) && c.EndsWith("/comments", StringComparison.Ordinal));
+    }
+
+    private static string WithMarker(string body)
+    {
+        var comments = JsonNode.Parse(body)!.AsArray();
+        comments[0]!["body"] = "old report\n" + FindingsPublisher.CommentMarker;
+        return comments.ToJsonString();
+    }
+}
