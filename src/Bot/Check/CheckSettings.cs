@@ -29,4 +29,10 @@ internal sealed record CheckSettings
 
     /// <summary>Do not use a kernel tree even when run inside one.</summary>
     public bool NoTree { get; init; }
+
+    /// <summary>Workers for parsing and for analysis; 0 means one per processor. The report does not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Messages a series may stay open for (see <see cref="Pipeline.SeriesWindow"/>).</summary>
+    public int SeriesWindow { get; init; } = Pipeline.SeriesWindow.DefaultWindowMessages;
 }

@@ -69,9 +69,22 @@ internal static class CheckCommand
             Description = "Analyse the patches alone even inside a kernel checkout.",
         };
 
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Workers for parsing and analysis (default: one per processor); the output does not depend on it.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--threads must be at least 1.");
+            }
+        });
+
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git,
+            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
         };
         command.SetAction(parse =>
         {
@@ -91,6 +104,7 @@ internal static class CheckCommand
                 },
                 TreePath = parse.GetValue(tree),
                 NoTree = parse.GetValue(noTree),
+                Threads = parse.GetValue(threads),
             };
             return Execute(settings, stdout, stderr, stdin);
         });

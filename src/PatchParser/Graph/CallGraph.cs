@@ -62,6 +62,37 @@ public sealed class CallGraph
         var path = new List<CallSite>();
         var onPath = new HashSet<NodeKey>();
 
+        // Fewest calls from each function down to the target (a lower bound, ignoring cycles): the search skips a
+        // function that cannot reach the target within the depth left, so many paths that never reach it are not
+        // walked one by one (exponential).
+        var toTarget = new Dictionary<NodeKey, int>();
+        var queue = new Queue<NodeKey>();
+        foreach (NodeKey t in (ReadOnlySpan<NodeKey>)[target, new NodeKey(string.Empty, function)])
+        {
+            if (toTarget.TryAdd(t, 0))
+            {
+                queue.Enqueue(t);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            NodeKey node = queue.Dequeue();
+            int next = toTarget[node] + 1;
+            if (!index.CallersOf.TryGetValue(node, out List<NodeKey>? callers))
+            {
+                continue;
+            }
+
+            foreach (NodeKey caller in callers)
+            {
+                if (toTarget.TryAdd(caller, next))
+                {
+                    queue.Enqueue(caller);
+                }
+            }
+        }
+
         foreach (Registration entry in Registrations)
         {
             if (entry.Role is RoleKind.Export or RoleKind.AttributeGroups || entry.LineKind == DiffLineKind.Removed)
@@ -102,7 +133,12 @@ public sealed class CallGraph
                 return;
             }
 
-            if (path.Count >= _options.MaxDepth)
+            if (!toTarget.TryGetValue(node, out int distance))
+            {
+                return;
+            }
+
+            if (path.Count >= _options.MaxDepth || path.Count + distance > _options.MaxDepth)
             {
                 depthCut = true;
                 return;
@@ -175,9 +211,26 @@ public sealed class CallGraph
 
                 list.Add(call);
             }
+
+            foreach ((NodeKey caller, List<CallSite> calls) in CallsBy)
+            {
+                foreach (CallSite call in calls)
+                {
+                    NodeKey callee = ResolveCall(call);
+                    if (!CallersOf.TryGetValue(callee, out List<NodeKey>? list))
+                    {
+                        CallersOf[callee] = list = [];
+                    }
+
+                    list.Add(caller);
+                }
+            }
         }
 
         public Dictionary<NodeKey, List<CallSite>> CallsBy { get; } = [];
+
+        /// <summary>Callee (resolved) -> the functions that call it.</summary>
+        public Dictionary<NodeKey, List<NodeKey>> CallersOf { get; } = [];
 
         public NodeKey ResolveCall(CallSite call) => Resolve(call.File, call.Callee);
 

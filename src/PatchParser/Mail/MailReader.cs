@@ -11,7 +11,7 @@ namespace PatchBot.PatchParser.Mail;
 /// never throws on bad input: what cannot be read becomes an <see cref="MailItemKind.Unreadable"/> item or a
 /// <see cref="Problem"/>, and reading carries on with the next message.
 /// </summary>
-public static class MailReader
+public static partial class MailReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -21,7 +21,7 @@ public static class MailReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        return ReadCore(stream, sourceName, options ?? MailOptions.Default);
+        return ReadCore(stream, sourceName, options ?? MailOptions.Default, parallelism: 1);
     }
 
     /// <summary>Reads one already-parsed message (a Maildir file, an IMAP fetch).</summary>
@@ -29,7 +29,7 @@ public static class MailReader
     public static MailItem ReadMessage(MimeMessage message, string sourceName, int ordinal = 1, MailOptions? options = null) =>
         ReadMessage(message, sourceName, ordinal, offset: null, options ?? MailOptions.Default, fromMbox: false);
 
-    private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options)
+    private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options, int parallelism)
     {
         var head = new byte[InputSniffer.SniffLength];
         int length = 0;
@@ -58,7 +58,7 @@ public static class MailReader
                 yield return Unreadable(source, 1, 0, "binary data, neither mail nor a patch");
                 break;
             case InputFormat.Mbox:
-                foreach (var item in ReadMbox(input, source, options))
+                foreach (var item in parallelism > 1 ? ReadMboxParallel(input, source, options, parallelism) : ReadMbox(input, source, options))
                 {
                     yield return item;
                 }

@@ -13,7 +13,12 @@ public sealed record IndexedFunction(string Name, bool IsStatic, int Line, IRead
 /// </summary>
 public static class FunctionIndexer
 {
-    public static IReadOnlyList<IndexedFunction> Index(ReadOnlySpan<char> text, int maxTokens = 4_000_000)
+    public static IReadOnlyList<IndexedFunction> Index(ReadOnlySpan<char> text, int maxTokens = 4_000_000) =>
+        Index(text, null, maxTokens);
+
+    /// <summary>Indexes <paramref name="text"/>, taking every name from <paramref name="names"/> (one string per name
+    /// across files, and no allocation for a name seen before).</summary>
+    public static IReadOnlyList<IndexedFunction> Index(ReadOnlySpan<char> text, NameInterner? names, int maxTokens = 4_000_000)
     {
         var functions = new List<IndexedFunction>();
         var reader = new CTokenizer(text, new CTokenizerOptions { MaxTokens = maxTokens });
@@ -48,11 +53,11 @@ public static class FunctionIndexer
                     case '(':
                         if (current is not null && last.Kind == CTokenKind.Identifier && !IsMember(text, previous))
                         {
-                            callees!.Add(text.Slice(last.Start, last.Length).ToString());
+                            callees!.Add(Name(names, text.Slice(last.Start, last.Length)));
                         }
                         else if (current is null && braceDepth == 0 && parenDepth == 0 && last.Kind == CTokenKind.Identifier)
                         {
-                            candidate = text.Slice(last.Start, last.Length).ToString();
+                            candidate = Name(names, text.Slice(last.Start, last.Length));
                             candidateLine = last.Line;
                             candidateStatic = sawStatic;
                             candidateClosed = false;
@@ -127,10 +132,37 @@ public static class FunctionIndexer
         return functions;
     }
 
+    private static string Name(NameInterner? names, ReadOnlySpan<char> name) => names is null ? name.ToString() : names.Intern(name);
+
     private static bool IsMember(ReadOnlySpan<char> text, CToken before) =>
         before.IsPunctuator(text, "->") || before.IsPunctuator(text, '.');
 
     private static bool IsAttribute(ReadOnlySpan<char> word) =>
         word.SequenceEqual("__attribute__") || word.StartsWith("__acquires") || word.StartsWith("__releases")
         || word.SequenceEqual("__must_hold") || word.SequenceEqual("__no_sanitize_address");
+}
+
+/// <summary>One string per distinct name: looked up by span, so a name seen before costs no allocation. Not thread-safe: one per worker.</summary>
+public sealed class NameInterner
+{
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public NameInterner()
+    {
+        _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public int Count => _names.Count;
+
+    public string Intern(ReadOnlySpan<char> name)
+    {
+        if (!_lookup.TryGetValue(name, out string? s))
+        {
+            s = name.ToString();
+            _names[s] = s;
+        }
+
+        return s;
+    }
 }

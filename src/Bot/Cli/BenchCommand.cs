@@ -1,0 +1,504 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime;
+using MimeKit;
+using PatchBot.Bot.Check;
+using PatchBot.Bot.Inputs;
+using PatchBot.Bot.Tree;
+using PatchBot.PatchParser.C;
+using PatchBot.PatchParser.Mail;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Bot.Cli;
+
+/// <summary>
+/// <c>patchbot bench [MBOX] [--threads N] [--repeat K] [--scale S] [--tree DIR]</c>: the throughput and memory
+/// figures of the issue, measured as ratios within one run (floor and pipeline alternate, so both see the same
+/// machine load): MimeKit alone parsing the mbox and decoding every text body (the floor), the whole
+/// <c>check</c> pipeline on one thread and on N, the mbox concatenated S times (streamed from a temporary file),
+/// and optionally the tree index cold and warm.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var mbox = new Argument<string?>("mbox")
+        {
+            Description = "The mbox to measure (.gz read as gzip); default: ../shared/corpus/sample/linux-pci-sample.mbox.gz.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Workers of the parallel run (default: one per processor).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Rounds of (floor, pipeline N threads, pipeline 1 thread); medians are reported.",
+            DefaultValueFactory = _ => 3,
+        };
+        var scale = new Option<int>("--scale")
+        {
+            Description = "Also measure the mbox concatenated this many times (0: skip).",
+            DefaultValueFactory = _ => 20,
+        };
+        var tree = new Option<string?>("--tree")
+        {
+            Description = "A kernel tree: also measure its index cold (fresh cache folder) and warm, and the tokenizer over it.",
+        };
+        var command = new Command("bench", "Measure throughput and memory of the check pipeline against MimeKit alone.")
+        {
+            mbox, threads, repeat, scale, tree,
+        };
+        command.SetAction(parse =>
+        {
+            string? path = parse.GetValue(mbox) ?? DefaultSample();
+            if (path is null || !File.Exists(path))
+            {
+                stderr.WriteLine($"patchbot bench: {path ?? "the sample mbox"}: not found; give an MBOX.");
+                return PatchBotCli.UsageError;
+            }
+
+            string? treePath = parse.GetValue(tree);
+            if (treePath is not null && !Directory.Exists(treePath))
+            {
+                stderr.WriteLine($"patchbot bench: --tree {treePath}: no such directory");
+                return PatchBotCli.UsageError;
+            }
+
+            Run(path, Math.Max(1, parse.GetValue(threads)), Math.Max(1, parse.GetValue(repeat)), Math.Max(0, parse.GetValue(scale)), treePath, stdout);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(string path, int threads, int repeat, int scale, string? treePath, TextWriter o)
+    {
+        o.WriteLine($"patchbot bench: {path}");
+        o.WriteLine($"machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}, server GC {GCSettings.IsServerGC}");
+
+        // Stage breakdown (the profile): framing alone, MailReader sequential (MIME + classify + decode + diff).
+        var framing = Time(() => CountFrames(path));
+        var read = Time(() => MailReader.Read(OpenMbox(path), path).Count());
+        o.WriteLine($"stages (1 thread): framing {Sec(framing.Elapsed)}, framing+MIME+classify+decode+diff {Sec(read.Elapsed)}");
+
+        var floors = new List<Measure>();
+        var parallels = new List<Measure>();
+        var singles = new List<Measure>();
+        for (int r = 0; r < repeat; r++)
+        {
+            floors.Add(Floor(path));
+            parallels.Add(Pipeline(path, threads));
+            singles.Add(Pipeline(path, 1));
+        }
+
+        var floor = Median(floors);
+        var parallel = Median(parallels);
+        var single = Median(singles);
+        o.WriteLine($"rounds: {repeat}; medians; ratios are medians of per-round ratios");
+        Print(o, "floor (MimeKit parse + decode text bodies, 1 thread)", floor);
+        Print(o, $"pipeline --threads {threads}", parallel);
+        Print(o, "pipeline --threads 1", single);
+        o.WriteLine($"pipeline/floor throughput: {MedianRatio(floors, parallels):0.00} ({threads} threads), {MedianRatio(floors, singles):0.00} (1 thread)");
+        o.WriteLine($"{threads} threads / 1 thread throughput: {MedianRatio(singles, parallels):0.00}x; the machine gives a perfectly parallel CPU loop {ParallelProbe(threads):0.00}x on {threads} threads right now (other load)");
+        o.WriteLine($"CPU time pipeline/floor (load-independent cost): {single.Cpu / floor.Cpu:0.00} (1 thread), {parallel.Cpu / floor.Cpu:0.00} ({threads} threads)");
+
+        if (scale > 1)
+        {
+            string big = Path.Combine(Path.GetTempPath(), $"patchbot-bench-{Environment.ProcessId}-x{scale}.mbox{(IsGzip(path) ? ".gz" : "")}");
+            try
+            {
+                // Gzip members concatenated make one gzip stream of the concatenated mboxes: nothing is decompressed here.
+                using (var target = File.Create(big))
+                {
+                    for (int i = 0; i < scale; i++)
+                    {
+                        using var source = File.OpenRead(path);
+                        source.CopyTo(target);
+                    }
+                }
+
+                var bigFloor = Floor(big);
+                var bigPipeline = Pipeline(big, threads);
+                o.WriteLine($"x{scale} (the mbox {scale} times, streamed):");
+                Print(o, "  floor", bigFloor);
+                Print(o, $"  pipeline --threads {threads}", bigPipeline);
+                o.WriteLine($"  pipeline/floor throughput: {bigFloor.Elapsed.TotalSeconds / bigPipeline.Elapsed.TotalSeconds:0.00}");
+            }
+            finally
+            {
+                File.Delete(big);
+            }
+        }
+
+        if (OnePatchMedian() is { } one)
+        {
+            o.WriteLine($"one patch ({one.File}): median {one.Median.TotalMilliseconds:0} ms over {one.Runs} runs of `patchbot check`, start-up included");
+        }
+
+        if (treePath is not null)
+        {
+            TreeBench(treePath, threads, o);
+        }
+    }
+
+    private sealed record Measure(TimeSpan Elapsed, long Messages, long Patches, long Bytes, long PeakRss, int Findings = 0)
+    {
+        public TimeSpan Cpu { get; init; }
+
+        public int Gen0 { get; init; }
+    }
+
+    private static Measure Floor(string path)
+    {
+        ResetPeak();
+        int gcs = GC.CollectionCount(0);
+        var cpu = CpuTime();
+        var clock = Stopwatch.StartNew();
+        using var counting = new CountingStream(OpenMbox(path));
+        var parser = new MimeParser(counting, MimeFormat.Mbox, persistent: false);
+        long messages = 0;
+        while (!parser.IsEndOfStream)
+        {
+            MimeMessage message;
+            try
+            {
+                message = parser.ParseMessage();
+            }
+            catch (FormatException)
+            {
+                break;
+            }
+
+            messages++;
+            foreach (var part in message.BodyParts)
+            {
+                if (part is TextPart text)
+                {
+                    _ = text.Text;
+                }
+            }
+        }
+
+        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
+    }
+
+    private static Measure Pipeline(string path, int threads)
+    {
+        ResetPeak();
+        int gcs = GC.CollectionCount(0);
+        var cpu = CpuTime();
+        var clock = Stopwatch.StartNew();
+        var counting = new CountingStream(OpenMbox(path));
+        var settings = new CheckSettings { Paths = [path], Threads = threads, NoTree = true };
+        var runner = new CheckRunner(settings, AnalysisOptions.Default);
+        var report = runner.Run([new InputSource(path, () => counting)]);
+        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
+    }
+
+    private static void Print(TextWriter o, string name, Measure m)
+    {
+        double s = m.Elapsed.TotalSeconds;
+        string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings" : "";
+        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy), {m.Gen0} GCs"));
+    }
+
+    /// <summary>What the machine offers at this moment: throughput of a CPU-bound loop on <paramref name="threads"/>
+    /// threads over one thread (2.0 on an idle 2-core machine; less when other processes take the cores).</summary>
+    private static double ParallelProbe(int threads)
+    {
+        const int units = 64;
+        static long Spin(int seed)
+        {
+            ulong x = (ulong)seed + 1;
+            for (int i = 0; i < 4_000_000; i++)
+            {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+
+            return (long)(x & 1);
+        }
+
+        var one = Stopwatch.StartNew();
+        long sink = 0;
+        for (int i = 0; i < units; i++)
+        {
+            sink += Spin(i);
+        }
+
+        one.Stop();
+        var many = Stopwatch.StartNew();
+        long sink2 = 0;
+        Parallel.For(0, units, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => Interlocked.Add(ref sink2, Spin(i)));
+        many.Stop();
+        return sink + sink2 >= 0 ? one.Elapsed.TotalSeconds / many.Elapsed.TotalSeconds : 0;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private static string Sec(TimeSpan t) => string.Create(Inv, $"{t.TotalSeconds:0.000} s");
+
+    private static Measure Median(List<Measure> runs) => runs.OrderBy(m => m.Elapsed).ElementAt(runs.Count / 2);
+
+    /// <summary>Median over rounds of base time / other time (the throughput ratio of other to base).</summary>
+    private static double MedianRatio(List<Measure> baseline, List<Measure> other)
+    {
+        var ratios = baseline.Zip(other, (b, x) => b.Elapsed.TotalSeconds / x.Elapsed.TotalSeconds).Order().ToList();
+        return ratios[ratios.Count / 2];
+    }
+
+    private static (TimeSpan Elapsed, T Value) Time<T>(Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        var value = work();
+        return (clock.Elapsed, value);
+    }
+
+    private static int CountFrames(string path)
+    {
+        using var stream = OpenMbox(path);
+        return MailReader.CountFrames(stream);
+    }
+
+    private static bool IsGzip(string path)
+    {
+        using var f = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[2];
+        return f.ReadAtLeast(head, 2, throwOnEndOfStream: false) == 2 && head[0] == 0x1f && head[1] == 0x8b;
+    }
+
+    private static Stream OpenMbox(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return IsGzip(path) ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16) : file;
+    }
+
+    /// <summary>The sample of the corpus, found from the executable or the working folder up to the repository root.</summary>
+    internal static string? DefaultSample()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
+                {
+                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus", "sample", "linux-pci-sample.mbox.gz"));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (string File, TimeSpan Median, int Runs)? OnePatchMedian()
+    {
+        // Only meaningful for the native build: start-up is what is measured.
+        string? self = Environment.ProcessPath;
+        if (self is null || !Path.GetFileName(self).Equals("patchbot", StringComparison.Ordinal) || DefaultSample() is not { } sample)
+        {
+            return null;
+        }
+
+        string cases = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(sample)!)!, "cases");
+        string? one = Directory.Exists(cases) ? Directory.GetFiles(cases, "*.eml").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        if (one is null)
+        {
+            return null;
+        }
+
+        const int runs = 21;
+        var times = new List<TimeSpan>();
+        for (int i = 0; i < runs; i++)
+        {
+            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "check", "--no-tree", "--format", "terse", one })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            var clock = Stopwatch.StartNew();
+            using var p = Process.Start(start)!;
+            p.StandardOutput.ReadToEnd();
+            p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            times.Add(clock.Elapsed);
+        }
+
+        times.Sort();
+        return (Path.GetFileName(one), times[runs / 2], runs);
+    }
+
+    private static void TreeBench(string root, int threads, TextWriter o)
+    {
+        var cache = Directory.CreateTempSubdirectory("patchbot-bench-cache-");
+        try
+        {
+            var cold = Time(() => TreeIndex.LoadOrBuild(root, cache.FullName, out var s, threads) is { } i ? s : null);
+            var warm = Time(() => TreeIndex.LoadOrBuild(root, cache.FullName, out var s, threads) is { } i ? s : null);
+            long cacheBytes = cache.EnumerateFiles().Sum(f => f.Length);
+            o.WriteLine($"tree index {root}: {cold.Value!.Files} files, {cold.Value.Functions} functions; cold {Sec(cold.Elapsed)} ({threads} threads, fresh cache folder, OS page cache warm), warm {Sec(warm.Elapsed)} (cache {cacheBytes / (1024 * 1024)} MB)");
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+
+        string quirks = Path.Combine(root, "drivers", "pci", "quirks.c");
+        if (File.Exists(quirks))
+        {
+            string text = File.ReadAllText(quirks);
+            long tokens = 0;
+            var clock = Stopwatch.StartNew();
+            int rounds = 0;
+            while (clock.ElapsedMilliseconds < 1000)
+            {
+                tokens += CountTokens(text);
+                rounds++;
+            }
+
+            o.WriteLine(string.Create(Inv, $"tokenizer on drivers/pci/quirks.c ({text.Length} chars): {tokens / clock.Elapsed.TotalSeconds / 1e6:0.0} M tokens/s over {rounds} rounds"));
+        }
+
+        long total = 0, chars = 0;
+        var tokenizing = new Stopwatch();
+        var reading = Stopwatch.StartNew();
+        foreach (string file in Directory.EnumerateFiles(root, "*.c", SearchOption.AllDirectories))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            chars += text.Length;
+            tokenizing.Start();
+            total += CountTokens(text);
+            tokenizing.Stop();
+        }
+
+        reading.Stop();
+        o.WriteLine(string.Create(Inv, $"tokenizer over every .c file: {total / 1e6:0.0} M tokens, {chars / 1e6:0} M chars in {Sec(tokenizing.Elapsed)}: {total / tokenizing.Elapsed.TotalSeconds / 1e6:0.0} M tokens/s (1 thread; reading and decoding took {Sec(reading.Elapsed - tokenizing.Elapsed)} more)"));
+    }
+
+    private static long CountTokens(string text)
+    {
+        var reader = new CTokenizer(text, new CTokenizerOptions { MaxTokens = int.MaxValue });
+        long n = 0;
+        while (reader.Read())
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>Resets the kernel's peak RSS (VmHWM) after giving back what the GC holds, so each measure has its own peak.</summary>
+    private static void ResetPeak()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux, or not allowed: the peak is then the process's since start.
+        }
+    }
+
+    /// <summary>VmHWM of /proc/self/status, in bytes (0 when unknown).</summary>
+    private static long PeakRss()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), Inv) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Counts the bytes read through it (the uncompressed size of the mbox).</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = inner.Read(buffer, offset, count);
+            Count += n;
+            return n;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            Count += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => Count;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
