@@ -82,9 +82,12 @@ internal static class BenchCommand
         o.WriteLine($"machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}, server GC {GCSettings.IsServerGC}");
 
         // Stage breakdown (the profile): framing alone, MailReader sequential (MIME + classify + decode + diff).
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var framing = Time(() => CountFrames(path));
+        long afterFraming = GC.GetAllocatedBytesForCurrentThread();
         var read = Time(() => MailReader.Read(OpenMbox(path), path).Count());
-        o.WriteLine($"stages (1 thread): framing {Sec(framing.Elapsed)}, framing+MIME+classify+decode+diff {Sec(read.Elapsed)}");
+        long afterRead = GC.GetAllocatedBytesForCurrentThread();
+        o.WriteLine(string.Create(Inv, $"stages (1 thread): framing {Sec(framing.Elapsed)} ({(afterFraming - before) / 1e6:0} MB allocated), framing+MIME+classify+decode+diff {Sec(read.Elapsed)} ({(afterRead - afterFraming) / 1e6:0} MB allocated)"));
 
         var floors = new List<Measure>();
         var parallels = new List<Measure>();
@@ -151,12 +154,18 @@ internal static class BenchCommand
         public TimeSpan Cpu { get; init; }
 
         public int Gen0 { get; init; }
+
+        /// <summary>Time the process spent paused in GC (every thread stopped): work that does not run in parallel.</summary>
+        public TimeSpan GcPause { get; init; }
+
+        /// <summary>Bytes allocated on the managed heap by every thread.</summary>
+        public long Allocated { get; init; }
     }
 
     private static Measure Floor(string path)
     {
         ResetPeak();
-        int gcs = GC.CollectionCount(0);
+        var gc = GcMark.Now();
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         using var counting = new CountingStream(OpenMbox(path));
@@ -175,6 +184,7 @@ internal static class BenchCommand
             }
 
             messages++;
+            using var disposing = message; // as the pipeline does: an undisposed message waits for its finalizer
             foreach (var part in message.BodyParts)
             {
                 if (part is TextPart text)
@@ -184,27 +194,27 @@ internal static class BenchCommand
             }
         }
 
-        return new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
+        return gc.Complete(new Measure(clock.Elapsed, messages, 0, counting.Count, PeakRss()) { Cpu = CpuTime() - cpu });
     }
 
     private static Measure Pipeline(string path, int threads)
     {
         ResetPeak();
-        int gcs = GC.CollectionCount(0);
+        var gc = GcMark.Now();
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         var counting = new CountingStream(OpenMbox(path));
         var settings = new CheckSettings { Paths = [path], Threads = threads, NoTree = true };
         var runner = new CheckRunner(settings, AnalysisOptions.Default);
         var report = runner.Run([new InputSource(path, () => counting)]);
-        return new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu, Gen0 = GC.CollectionCount(0) - gcs };
+        return gc.Complete(new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count) { Cpu = CpuTime() - cpu });
     }
 
     private static void Print(TextWriter o, string name, Measure m)
     {
         double s = m.Elapsed.TotalSeconds;
         string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings" : "";
-        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy), {m.Gen0} GCs"));
+        o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy), {m.Gen0} GCs, paused {m.GcPause.TotalSeconds:0.000} s, allocated {m.Allocated / 1e6:0} MB"));
     }
 
     /// <summary>What the machine offers at this moment: throughput of a CPU-bound loop on <paramref name="threads"/>
@@ -238,6 +248,19 @@ internal static class BenchCommand
         Parallel.For(0, units, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => Interlocked.Add(ref sink2, Spin(i)));
         many.Stop();
         return sink + sink2 >= 0 ? one.Elapsed.TotalSeconds / many.Elapsed.TotalSeconds : 0;
+    }
+
+    /// <summary>The GC counters at the start of a measure.</summary>
+    private readonly record struct GcMark(int Collections, TimeSpan Pause, long Allocated)
+    {
+        public static GcMark Now() => new(GC.CollectionCount(0), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: false));
+
+        public Measure Complete(Measure m) => m with
+        {
+            Gen0 = GC.CollectionCount(0) - Collections,
+            GcPause = GC.GetTotalPauseDuration() - Pause,
+            Allocated = GC.GetTotalAllocatedBytes(precise: false) - Allocated,
+        };
     }
 
     private static TimeSpan CpuTime()

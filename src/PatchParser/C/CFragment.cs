@@ -60,32 +60,48 @@ internal sealed class CFragment
     public static IEnumerable<CFragment> FromHunks(FilePatch file, ImageSide side)
     {
         string path = side == ImageSide.Post ? file.Path : file.OldPath ?? file.Path;
+        DiffLineKind skipped = side == ImageSide.Post ? DiffLineKind.Removed : DiffLineKind.Added;
         foreach (Hunk hunk in file.Hunks)
         {
-            var sb = new StringBuilder();
-            var lines = new List<int>(hunk.Lines.Count);
-            var kinds = new List<DiffLineKind>(hunk.Lines.Count);
-            foreach (DiffLine line in hunk.Lines)
+            // Counted first, so the text and the line arrays are allocated once at their size.
+            var hunkLines = hunk.Lines;
+            int count = 0, length = 0;
+            for (int k = 0; k < hunkLines.Count; k++)
             {
-                if (side == ImageSide.Post ? line.Kind == DiffLineKind.Removed : line.Kind == DiffLineKind.Added)
+                DiffLine line = hunkLines[k];
+                if (line.Kind != skipped)
+                {
+                    count++;
+                    length += line.Text.Length + 1;
+                }
+            }
+
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var lines = new int[count];
+            var kinds = new DiffLineKind[count];
+            var sb = new StringBuilder(length);
+            int i = 0;
+            for (int k = 0; k < hunkLines.Count; k++)
+            {
+                DiffLine line = hunkLines[k];
+                if (line.Kind == skipped)
                 {
                     continue;
                 }
 
                 sb.Append(line.Text).Append('\n');
-                lines.Add(side == ImageSide.Post ? line.NewLine : line.OldLine);
-                kinds.Add(line.Kind);
-            }
-
-            if (lines.Count == 0)
-            {
-                continue;
+                lines[i] = side == ImageSide.Post ? line.NewLine : line.OldLine;
+                kinds[i++] = line.Kind;
             }
 
             // A hunk that starts at line 1 starts at file scope: a new or deleted file, or a whole file from
             // PatchApplier (tree mode).
             bool whole = side == ImageSide.Post ? hunk.NewStart <= 1 : hunk.OldStart <= 1;
-            yield return new CFragment(path, side, sb.ToString(), [.. lines], [.. kinds], hunk.Section, whole);
+            yield return new CFragment(path, side, sb.ToString(), lines, kinds, hunk.Section, whole);
         }
     }
 }

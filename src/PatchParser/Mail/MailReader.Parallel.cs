@@ -232,13 +232,15 @@ public static partial class MailReader
     {
         try
         {
+            // One parser per worker, its buffers reused for every message (SetStream resets it).
+            var parser = new MimeParser(parserOptions, Stream.Null, MimeFormat.Mbox, persistent: false);
             await foreach (var batch in work.ReadAllAsync(cancel).ConfigureAwait(false))
             {
                 try
                 {
                     foreach (var frame in batch.Frames)
                     {
-                        frame.Item ??= ParseFrame(frame, source, options, parserOptions);
+                        frame.Item ??= ParseFrame(parser, frame, source, options, parserOptions);
                         ReturnBytes(frame);
                     }
 
@@ -263,21 +265,27 @@ public static partial class MailReader
         }
     }
 
-    private static MailItem ParseFrame(Frame frame, string source, MailOptions options, ParserOptions parserOptions)
+    private static MailItem ParseFrame(MimeParser parser, Frame frame, string source, MailOptions options, ParserOptions parserOptions)
     {
         MimeMessage message;
         try
         {
             using var bytes = new MemoryStream(frame.Bytes!, 0, frame.Length, writable: false);
-            message = new MimeParser(parserOptions, bytes, MimeFormat.Mbox, persistent: false).ParseMessage();
+            parser.SetStream(bytes, MimeFormat.Mbox, persistent: false); // keeps the options given to the constructor
+            message = parser.ParseMessage();
         }
         catch (FormatException ex)
         {
             return Unreadable(source, frame.Ordinal, frame.Offset, $"cannot parse message: {ex.Message}");
         }
 
-        return frame.Overflowed
-            ? TooLarge(message, source, frame.Ordinal, frame.Offset, frame.Length, options)
-            : ReadMessage(message, source, frame.Ordinal, frame.Offset, options, fromMbox: true);
+        // Disposed as soon as it is read: an undisposed MimeMessage waits for its finalizer, so every GC would
+        // promote it and its parts (the profile showed half the pipeline's GC time there).
+        using (message)
+        {
+            return frame.Overflowed
+                ? TooLarge(message, source, frame.Ordinal, frame.Offset, frame.Length, options)
+                : ReadMessage(message, source, frame.Ordinal, frame.Offset, options, fromMbox: true);
+        }
     }
 }

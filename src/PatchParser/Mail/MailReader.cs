@@ -85,6 +85,7 @@ public static partial class MailReader
     {
         var frames = new MboxFrameStream(input, options.MaxMessageSize);
         var parserOptions = ParserOptionsFor(options);
+        var parser = new MimeParser(parserOptions, Stream.Null, MimeFormat.Mbox, persistent: false); // one parser, its buffers reused
         int ordinal = 0;
         while (true)
         {
@@ -98,7 +99,8 @@ public static partial class MailReader
                     break;
                 }
                 ordinal++;
-                message = new MimeParser(parserOptions, frames, MimeFormat.Mbox, persistent: false).ParseMessage();
+                parser.SetStream(frames, MimeFormat.Mbox, persistent: false); // keeps the options given to the constructor
+                message = parser.ParseMessage();
             }
             catch (FormatException ex)
             {
@@ -120,9 +122,15 @@ public static partial class MailReader
                 }
                 continue;
             }
-            yield return frames.Overflowed
-                ? TooLarge(message, source, ordinal, offset, frames.FrameLength, options)
-                : ReadMessage(message, source, ordinal, offset, options, fromMbox: true);
+            MailItem item;
+            using (message) // see ParseFrame: an undisposed MimeMessage is kept for its finalizer
+            {
+                item = frames.Overflowed
+                    ? TooLarge(message, source, ordinal, offset, frames.FrameLength, options)
+                    : ReadMessage(message, source, ordinal, offset, options, fromMbox: true);
+            }
+
+            yield return item;
         }
     }
 
@@ -143,9 +151,12 @@ public static partial class MailReader
                 : $"cannot parse message: {ex.Message}");
         }
         long size = parser.Position;
-        return size > options.MaxMessageSize
-            ? TooLarge(message, source, 1, 0, size, options)
-            : ReadMessage(message, source, 1, 0, options, fromMbox: false);
+        using (message)
+        {
+            return size > options.MaxMessageSize
+                ? TooLarge(message, source, 1, 0, size, options)
+                : ReadMessage(message, source, 1, 0, options, fromMbox: false);
+        }
     }
 
     private static MailItem ReadText(Stream input, string source, MailOptions options)
