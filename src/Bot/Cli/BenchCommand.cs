@@ -88,6 +88,11 @@ internal static class BenchCommand
         var read = Time(() => MailReader.Read(OpenMbox(path), path).Count());
         long afterRead = GC.GetAllocatedBytesForCurrentThread();
         o.WriteLine(string.Create(Inv, $"stages (1 thread): framing {Sec(framing.Elapsed)} ({(afterFraming - before) / 1e6:0} MB allocated), framing+MIME+classify+decode+diff {Sec(read.Elapsed)} ({(afterRead - afterFraming) / 1e6:0} MB allocated)"));
+        if (threads > 1)
+        {
+            var readN = Time(() => MailReader.Read(OpenMbox(path), path, null, threads).Count());
+            o.WriteLine($"stages ({threads} threads): framing+MIME+classify+decode+diff {Sec(readN.Elapsed)} ({read.Elapsed / readN.Elapsed:0.00}x of 1 thread)");
+        }
 
         var floors = new List<Measure>();
         var parallels = new List<Measure>();

@@ -15,8 +15,11 @@ public static partial class MailReader
     /// <summary>Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.</summary>
     private const int BatchesPerWorker = 2;
 
+    /// <summary>Ordered-queue depth in work-queue lengths.</summary>
+    private const int OrderedDepth = 4;
+
     /// <summary>Messages per batch at most: a batch, not a message, crosses the channels, so synchronisation costs little.</summary>
-    private const int BatchMessages = 32;
+    private const int BatchMessages = 8;
 
     /// <summary>Bytes per batch at most (a batch also closes at a large message).</summary>
     private const int BatchBytes = 1 << 20;
@@ -77,7 +80,11 @@ public static partial class MailReader
     {
         int capacity = parallelism * BatchesPerWorker;
         var work = Channel.CreateBounded<Batch>(new BoundedChannelOptions(capacity) { SingleWriter = true });
-        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(capacity) { SingleWriter = true, SingleReader = true });
+
+        // The consumer takes batches in input order, so a slow batch (a large message) holds back the ones after
+        // it: the ordered queue is deeper than the work queue, so the other workers keep going meanwhile. What it
+        // holds beyond the work queue is parsed items, not raw messages.
+        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(capacity * OrderedDepth) { SingleWriter = true, SingleReader = true });
         using var cancel = new CancellationTokenSource();
         var parserOptions = ParserOptionsFor(options);
         var framing = Task.Run(() => FrameAsync(input, source, options, work.Writer, ordered.Writer, cancel.Token));

@@ -10,6 +10,8 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : Stream
 {
     private static ReadOnlySpan<byte> Marker => "From "u8;
 
+    private static ReadOnlySpan<byte> LineMarker => "\nFrom "u8;
+
     private readonly byte[] buffer = new byte[64 * 1024];
     private int pos;
     private int len;
@@ -68,33 +70,46 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : Stream
                 Overflowed = true;
                 break;
             }
-            if (pos >= len && !Fill())
+            if (len - pos <= Marker.Length && !sourceEnded)
+            {
+                Fill(); // enough lookahead to see a whole "\nFrom " or "From " at the current position
+            }
+            if (pos >= len)
             {
                 frameEnded = true;
                 break;
             }
-            if (atLineStart)
+            if (atLineStart && frameLength > 0 && buffer.AsSpan(pos, len - pos).StartsWith(Marker))
             {
-                if (len - pos < Marker.Length && !sourceEnded)
-                {
-                    Fill();
-                    continue;
-                }
-                if (frameLength > 0 && buffer.AsSpan(pos, len - pos).StartsWith(Marker))
+                frameEnded = true;
+                break;
+            }
+
+            // Up to and including the newline before the next "From " line; without one, all but the last bytes
+            // (a "\nFrom " may straddle the next read) unless the input has ended.
+            var window = buffer.AsSpan(pos, len - pos);
+            int next = window.IndexOf(LineMarker);
+            int n = next >= 0 ? next + 1 : sourceEnded ? window.Length : window.Length - Marker.Length;
+            if (n <= 0)
+            {
+                if (!Fill())
                 {
                     frameEnded = true;
                     break;
                 }
+                continue;
             }
-            int available = (int)Math.Min(Math.Min(len - pos, destination.Length - written), limit ? maxFrameSize - frameLength : long.MaxValue);
-            int nl = buffer.AsSpan(pos, available).IndexOf((byte)'\n');
-            int n = nl < 0 ? available : nl + 1;
+            n = Math.Min(n, destination.Length - written);
+            if (limit)
+            {
+                n = (int)Math.Min(n, maxFrameSize - frameLength);
+            }
             buffer.AsSpan(pos, n).CopyTo(destination[written..]);
             pos += n;
             written += n;
             offset += n;
             frameLength += n;
-            atLineStart = nl >= 0;
+            atLineStart = buffer[pos - 1] == (byte)'\n';
         }
         return written;
     }

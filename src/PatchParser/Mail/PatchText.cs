@@ -11,6 +11,10 @@ internal static class PatchText
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
+    /// <summary>What git request-pull writes, any case; a vectorised search (it runs on every message).</summary>
+    private static readonly SearchValues<string> RequestPullPhrase =
+        SearchValues.Create(["are available in the git repository at"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Normalises a decoded body once: CRLF to LF (when the text uses CRLF), mboxrd "&gt;From " unquoting.</summary>
     public static string Normalize(string text, bool unquoteMboxFrom)
     {
@@ -305,7 +309,7 @@ internal static class PatchText
     public static bool LooksLikeRequestPull(string text)
     {
         var head = text.AsSpan(0, Math.Min(text.Length, 8192));
-        int at = head.IndexOf("are available in the git repository at", StringComparison.OrdinalIgnoreCase);
+        int at = head.IndexOfAny(RequestPullPhrase);
         // A quoted request-pull ("> are available ...") is a reply, not a pull request.
         return at >= 0 && !QuotedLine(head, at);
     }
