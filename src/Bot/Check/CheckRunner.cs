@@ -22,6 +22,9 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
     /// <summary>The most messages the series window held at once in the last run.</summary>
     public int MaxPendingMessages { get; private set; }
 
+    /// <summary>The mean number of messages the series window held in the last run.</summary>
+    public double MeanPendingMessages { get; private set; }
+
     public CheckReport Run(IReadOnlyList<InputSource> sources)
     {
         int threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
@@ -35,6 +38,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
         window.Flush(_closed);
         Dispatch(stage);
         MaxPendingMessages = window.MaxPending;
+        MeanPendingMessages = _sequence == 0 ? 0 : (double)window.PendingSum / _sequence;
 
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
@@ -92,7 +96,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                     problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId));
                 }
 
-                window.Add(item, _sequence++, _closed);
+                window.Add(SeriesAnalyzer.ForAnalysis(item), _sequence++, _closed);
                 Dispatch(stage);
             }
         }

@@ -60,6 +60,34 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
     }
 
+    /// <summary>
+    /// What <see cref="Analyze"/> reads of a message: the same message with only its C files' diffs, without
+    /// commit messages, trailers and diff problems (counted and reported when the message was read). The series
+    /// window holds messages until their series closes, so this is what stays in memory (and what the GC copies).
+    /// </summary>
+    public static MailItem ForAnalysis(MailItem item)
+    {
+        if (item.Patches.Count == 0)
+        {
+            return item;
+        }
+
+        var patches = new MailPatch[item.Patches.Count];
+        for (int i = 0; i < patches.Length; i++)
+        {
+            var patch = item.Patches[i];
+            patches[i] = new MailPatch(string.Empty, [], new ParsedDiff([.. patch.Diff.Files.Where(IsAnalysed)], []), patch.AttachmentName, patch.DiffStartLine)
+            {
+                Subject = patch.Subject,
+            };
+        }
+
+        return item with { Patches = patches, Problems = [] };
+    }
+
+    private static bool IsAnalysed(FilePatch f) =>
+        !f.IsBinary && CExtensions.Contains(Path.GetExtension(f.Path), StringComparer.Ordinal);
+
     /// <summary>The call graph of <paramref name="parts"/>, or null when they hold no C; gaps go to <paramref name="coverage"/>.</summary>
     public SeriesGraph? BuildGraph(IReadOnlyList<MailItem> parts, List<CoverageEntry> coverage)
     {
@@ -70,9 +98,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         {
             string origin = OriginOf(item);
             byOrigin[origin] = item;
-            var cFiles = item.Patches.SelectMany(p => p.Diff.Files)
-                .Where(f => !f.IsBinary && CExtensions.Contains(Path.GetExtension(f.Path), StringComparer.Ordinal))
-                .ToList();
+            var cFiles = item.Patches.SelectMany(p => p.Diff.Files).Where(IsAnalysed).ToList();
             if (cFiles.Count == 0)
             {
                 coverage.Add(new CoverageEntry(item.Subject, "no C in the patch", Bracketed(item.MessageId)));

@@ -44,6 +44,9 @@ internal sealed class SeriesWindow
     /// <summary>The most messages that ever waited at once (the memory the window needed).</summary>
     public int MaxPending { get; private set; }
 
+    /// <summary>Messages waiting, summed over every message added: over the message count, the mean the window held.</summary>
+    public long PendingSum { get; private set; }
+
     /// <summary>Takes the message at <paramref name="sequence"/> (any kind) and adds the units it closes to <paramref name="closed"/>.</summary>
     public void Add(MailItem item, long sequence, List<AnalysisUnit> closed)
     {
@@ -70,6 +73,7 @@ internal sealed class SeriesWindow
             }
         }
 
+        PendingSum += _pending.Count;
         if (sequence - _lastStaleCheck >= StaleCheckEvery && _pending.Count > 0)
         {
             _lastStaleCheck = sequence;

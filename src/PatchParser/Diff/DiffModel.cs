@@ -16,7 +16,7 @@ public enum DiffLineKind
 /// <param name="NewLine">Line number in the post-image, 0 for a removed line.</param>
 /// <param name="PatchLine">1-based line in the patch text this line was read from.</param>
 /// <param name="NoNewlineAtEnd">Followed by "\ No newline at end of file".</param>
-public sealed record DiffLine(DiffLineKind Kind, string Text, int OldLine, int NewLine, int PatchLine, bool NoNewlineAtEnd = false);
+public readonly record struct DiffLine(DiffLineKind Kind, string Text, int OldLine, int NewLine, int PatchLine, bool NoNewlineAtEnd = false);
 
 /// <summary>One @@ hunk.</summary>
 /// <param name="Section">The function context git prints after the second @@ (may be empty).</param>
