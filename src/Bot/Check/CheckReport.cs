@@ -29,13 +29,25 @@ internal sealed record ReportedFinding(Finding Finding, string? MessageId, strin
 /// <summary>Something that was not analysed, and why (honest coverage).</summary>
 internal sealed record CoverageEntry(string File, string Reason, string? MessageId);
 
-/// <summary>Everything one run of <c>patchbot check</c> found.</summary>
+/// <summary>Everything one run of <c>patchbot check</c> found. Coverage and series notes may be read back from a
+/// temporary file (a long archive): enumerate them, and dispose the report when done.</summary>
 internal sealed record CheckReport(
     IReadOnlyList<InputReport> Inputs,
     IReadOnlyList<ReportedFinding> Findings,
-    IReadOnlyList<CoverageEntry> Coverage,
-    IReadOnlyList<string> SeriesNotes)
+    IReadOnlyCollection<CoverageEntry> Coverage,
+    IReadOnlyCollection<string> SeriesNotes) : IDisposable
 {
+    /// <summary>What backs <see cref="Coverage"/> and <see cref="SeriesNotes"/> (temporary files).</summary>
+    public IReadOnlyList<IDisposable> Resources { get; init; } = [];
+
+    public void Dispose()
+    {
+        foreach (var resource in Resources)
+        {
+            resource.Dispose();
+        }
+    }
+
     public int Messages => Inputs.Sum(i => i.Messages);
 
     public int Patches => Inputs.Sum(i => i.Patches);

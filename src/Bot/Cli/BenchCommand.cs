@@ -277,7 +277,7 @@ internal static class BenchCommand
         var counting = new CountingStream(OpenMbox(path));
         var settings = new CheckSettings { Paths = [path], Threads = threads, NoTree = true };
         var runner = new CheckRunner(settings, AnalysisOptions.Default);
-        var report = runner.Run([new InputSource(path, () => counting)]);
+        using var report = runner.Run([new InputSource(path, () => counting)]);
         return gc.Complete(new Measure(clock.Elapsed, report.Messages, report.Patches, counting.Count, PeakRss(), report.Findings.Count)
         {
             Cpu = CpuTime() - cpu,
@@ -558,9 +558,11 @@ internal static class BenchCommand
     }
 
     /// <summary>Counts the bytes read through it (the uncompressed size of the mbox).</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    private sealed class CountingStream(Stream inner) : ReadOnlyStream
     {
         public long Count { get; private set; }
+
+        protected override long BytesRead => Count;
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -575,25 +577,6 @@ internal static class BenchCommand
             Count += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => Count;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -154,11 +154,9 @@ internal static class CheckCommand
         switch (settings.Format)
         {
             case OutputFormat.Json:
-                stdout.Flush();
-                using (var buffer = new MemoryStream())
+                using (var output = new TextWriterStream(stdout))
                 {
-                    JsonReportWriter.Write(report, buffer);
-                    stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                    JsonReportWriter.Write(report, output);
                 }
 
                 break;
@@ -184,6 +182,7 @@ internal static class CheckCommand
         }
 
         stdout.Flush();
+        report.Dispose(); // the report's temporary files, if a long input needed them
         if (errors.Count > 0)
         {
             return PatchBotCli.UsageError;

@@ -80,6 +80,7 @@ internal static class JsonReportWriter
             json.WriteString("reason", note.Reason);
             WriteOptional(json, "messageId", note.MessageId);
             json.WriteEndObject();
+            FlushSometimes(json);
         }
 
         json.WriteEndArray();
@@ -87,6 +88,15 @@ internal static class JsonReportWriter
         json.WriteEndObject();
         json.Flush();
         output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>Hands what is written so far to the output, so a long report streams instead of waiting in memory.</summary>
+    private static void FlushSometimes(Utf8JsonWriter json)
+    {
+        if (json.BytesPending > 1 << 16)
+        {
+            json.Flush();
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
@@ -101,12 +111,13 @@ internal static class JsonReportWriter
         }
     }
 
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {
         json.WriteStartArray(name);
         foreach (var value in values)
         {
             json.WriteStringValue(value);
+            FlushSometimes(json);
         }
 
         json.WriteEndArray();

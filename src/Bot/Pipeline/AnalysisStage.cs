@@ -10,8 +10,9 @@ internal sealed record UnitResult(int Group, long Sequence, List<ReportedFinding
 /// <summary>
 /// The analysis stage: units (series, reply patches) go through <see cref="SeriesAnalyzer"/> on
 /// <c>threads</c> workers behind a bounded channel (a full channel blocks the reader: backpressure). Results
-/// come back in any order; <see cref="Results"/> puts them in the order the units arrived in, so the output does
-/// not depend on the number of threads. With one thread the units are analysed inline.
+/// come back in any order through <see cref="TryTake"/>; the caller puts them back in order (see
+/// <see cref="Check.CheckRunner"/>), so the output does not depend on the number of threads. With one thread the
+/// units are analysed inline.
 /// </summary>
 internal sealed class AnalysisStage : IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class AnalysisStage : IDisposable
     private readonly Channel<List<AnalysisUnit>>? _channel;
     private List<AnalysisUnit> _batch = new(BatchUnits);
     private readonly Task[] _workers = [];
-    private readonly ConcurrentBag<UnitResult> _results = [];
+    private readonly ConcurrentQueue<UnitResult> _results = new();
     private bool _completed;
 
     public AnalysisStage(SeriesAnalyzer analyzer, int threads)
@@ -46,7 +47,7 @@ internal sealed class AnalysisStage : IDisposable
     {
         if (_channel is null)
         {
-            _results.Add(Analyze(unit));
+            _results.Enqueue(Analyze(unit));
             return;
         }
 
@@ -72,16 +73,13 @@ internal sealed class AnalysisStage : IDisposable
         _batch = new List<AnalysisUnit>(BatchUnits);
     }
 
-    /// <summary>Waits for the workers and gives every result in output order.</summary>
-    public IReadOnlyList<UnitResult> Results()
-    {
-        Complete();
-        return [.. _results.OrderBy(r => r.Group).ThenBy(r => r.Sequence)];
-    }
+    /// <summary>A result of a unit analysed since the last call, in no particular order.</summary>
+    public bool TryTake(out UnitResult result) => _results.TryDequeue(out result!);
 
     public void Dispose() => Complete();
 
-    private void Complete()
+    /// <summary>Sends what is batched and waits for every unit to be analysed.</summary>
+    public void Complete()
     {
         if (_completed)
         {
@@ -104,7 +102,7 @@ internal sealed class AnalysisStage : IDisposable
         {
             foreach (var unit in batch)
             {
-                _results.Add(Analyze(unit));
+                _results.Enqueue(Analyze(unit));
             }
         }
     }

@@ -41,6 +41,9 @@ internal sealed class SeriesWindow
     /// <summary>Messages waiting for their series to close.</summary>
     public int Pending => _pending.Count;
 
+    /// <summary>The sequence of the oldest message still waiting, or null: no unit closed later can start before it.</summary>
+    public long? OldestPending => _sequence.Count == 0 ? null : _sequence.Values.Min();
+
     /// <summary>The most messages that ever waited at once (the memory the window needed).</summary>
     public int MaxPending { get; private set; }
 

@@ -99,9 +99,11 @@ public sealed class PipelineDeterminismTests
     }
 
     /// <summary>Reads through, then throws an IOException (a disk or network failure) after <c>failAfter</c> bytes.</summary>
-    private sealed class FailingStream(Stream inner, long failAfter) : Stream
+    private sealed class FailingStream(Stream inner, long failAfter) : PatchBot.Bot.Inputs.ReadOnlyStream
     {
         private long _read;
+
+        protected override long BytesRead => _read;
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -114,24 +116,5 @@ public sealed class PipelineDeterminismTests
             _read += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _read;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
