@@ -29,7 +29,7 @@ public static partial class MailReader
     public static MailItem ReadMessage(MimeMessage message, string sourceName, int ordinal = 1, MailOptions? options = null) =>
         ReadMessage(message, sourceName, ordinal, offset: null, options ?? MailOptions.Default, fromMbox: false);
 
-    private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options, int parallelism)
+    private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options, int parallelism, bool gunzipped = false)
     {
         var head = new byte[InputSniffer.SniffLength];
         int length = 0;
@@ -49,6 +49,18 @@ public static partial class MailReader
         }
 
         var input = new PrefixedStream(head, length, stream);
+        if (!gunzipped && length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            // A gzip file (an archive as lore and mirrors hand it out): read what it holds, streamed. One level only.
+            using var gzip = new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+            foreach (var item in ReadCore(gzip, source, options, parallelism, gunzipped: true))
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
         switch (InputSniffer.Sniff(head.AsSpan(0, length)))
         {
             case InputFormat.Empty:

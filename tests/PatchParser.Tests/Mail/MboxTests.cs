@@ -13,6 +13,25 @@ public class MboxTests(ITestOutputHelper output)
         Message(subject, body).Replace("<1@example.org>", $"<{id}@example.org>", StringComparison.Ordinal) + "\n";
 
     [Fact]
+    public void A_gzipped_mbox_reads_as_the_mbox_it_holds()
+    {
+        var mbox = Encoding.UTF8.GetBytes(MboxMessage("[PATCH 0/2] series", "cover\n", "c") + MboxMessage("[PATCH 1/2] PCI: one", Body, "p1"));
+        using var packed = new MemoryStream();
+        using (var gz = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(mbox);
+        }
+
+        static string Shape(MailItem i) => $"{i.Ordinal} {i.ByteOffset} {i.Kind} {i.MessageId} {i.Patches.Sum(p => p.Diff.HunkCount)}";
+        var plain = ReadAll(mbox).Select(Shape).ToList();
+        var gzipped = ReadAll(packed.ToArray()).Select(Shape).ToList();
+
+        Assert.Equal(2, plain.Count);
+        Assert.Equal(plain, gzipped);
+        Assert.Equal(plain, MailReader.Read(new MemoryStream(packed.ToArray()), "test", null, parallelism: 2).Select(Shape).ToList());
+    }
+
+    [Fact]
     public void Mbox_items_have_ordinals_offsets_and_kinds()
     {
         var mbox = MboxMessage("[PATCH 0/2] series", "cover\n", "c") +
