@@ -7,6 +7,7 @@ using MimeKit;
 using PatchBot.Bot.Check;
 using PatchBot.Bot.Inputs;
 using PatchBot.Bot.Tree;
+using PatchBot.PatchParser.IO;
 using PatchBot.PatchParser.C;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;

@@ -1,3 +1,5 @@
+using PatchBot.PatchParser.IO;
+
 namespace PatchBot.PatchParser.Mail;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace PatchBot.PatchParser.Mail;
 /// MIME work). A message MimeKit cannot parse then costs only that message, and a message over the size limit is cut
 /// off instead of being read into memory.
 /// </summary>
-internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : Stream
+internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : ReadOnlyStream
 {
     private static ReadOnlySpan<byte> Marker => "From "u8;
 
@@ -135,22 +137,5 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : Stream
         return len > pos;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => frameLength;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => frameLength;
 }

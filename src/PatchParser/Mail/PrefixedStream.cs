@@ -1,22 +1,15 @@
+using PatchBot.PatchParser.IO;
+
 namespace PatchBot.PatchParser.Mail;
 
 /// <summary>A read-only stream that replays bytes already read for sniffing, then continues with the source;
 /// it ends after <paramref name="limit"/> bytes (so an oversized message is never read into memory whole).</summary>
-internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner, long limit = long.MaxValue) : Stream
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner, long limit = long.MaxValue) : ReadOnlyStream
 {
     private int prefixPos;
     private long position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => position;
-        set => throw new NotSupportedException();
-    }
+    protected override long BytesRead => position;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -49,12 +42,4 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
         position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

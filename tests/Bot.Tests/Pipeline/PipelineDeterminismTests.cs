@@ -99,7 +99,7 @@ public sealed class PipelineDeterminismTests
     }
 
     /// <summary>Reads through, then throws an IOException (a disk or network failure) after <c>failAfter</c> bytes.</summary>
-    private sealed class FailingStream(Stream inner, long failAfter) : PatchBot.Bot.Inputs.ReadOnlyStream
+    private sealed class FailingStream(Stream inner, long failAfter) : PatchBot.PatchParser.IO.ReadOnlyStream
     {
         private long _read;
 

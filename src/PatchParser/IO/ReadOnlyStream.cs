@@ -1,4 +1,4 @@
-namespace PatchBot.Bot.Inputs;
+namespace PatchBot.PatchParser.IO;
 
 /// <summary>The boilerplate of a forward-only, read-only stream: subclasses implement <see cref="Read(byte[], int, int)"/>.</summary>
 internal abstract class ReadOnlyStream : Stream
