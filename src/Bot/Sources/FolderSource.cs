@@ -108,6 +108,7 @@ internal sealed class FolderSource(FolderSourceOptions options, MailIntake intak
                 break;
             }
 
+            using var disposing = message;
             using var buffer = new MemoryStream();
             message.WriteTo(buffer);
             intake.Receive(Name, buffer.ToArray());
