@@ -186,13 +186,13 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
             Coverage = new SpillList<CoverageEntry>(
                 static (w, c) =>
                 {
-                    w.Write(c.File);
-                    w.Write(c.Reason);
+                    SpillList<string>.WriteString(w, c.File);
+                    SpillList<string>.WriteString(w, c.Reason);
                     SpillList<string>.WriteOptional(w, c.MessageId);
                 },
-                static r => new CoverageEntry(r.ReadString(), r.ReadString(), SpillList<string>.ReadOptional(r)),
+                static r => new CoverageEntry(SpillList<string>.ReadString(r), SpillList<string>.ReadString(r), SpillList<string>.ReadOptional(r)),
                 memoryLimit);
-            SeriesNotes = new SpillList<string>(static (w, s) => w.Write(s), static r => r.ReadString(), memoryLimit);
+            SeriesNotes = new SpillList<string>(SpillList<string>.WriteString, SpillList<string>.ReadString, memoryLimit);
         }
 
         public void Add(UnitResult result)

@@ -214,8 +214,9 @@ internal static class BenchCommand
 
         start.Environment["DOTNET_gcServer"] = "0";
         using var p = Process.Start(start)!;
+        var errors = p.StandardError.ReadToEndAsync(); // both pipes drained at once: a chatty child cannot block
         string output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
+        errors.GetAwaiter().GetResult();
         p.WaitForExit();
         string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith(FloorLine, StringComparison.Ordinal));
         if (p.ExitCode != 0 || line is null)
@@ -433,8 +434,9 @@ internal static class BenchCommand
 
             var clock = Stopwatch.StartNew();
             using var p = Process.Start(start)!;
+            var errors = p.StandardError.ReadToEndAsync();
             p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
+            errors.GetAwaiter().GetResult();
             p.WaitForExit();
             times.Add(clock.Elapsed);
         }

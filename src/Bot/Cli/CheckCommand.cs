@@ -146,43 +146,50 @@ internal static class CheckCommand
             errors = inputErrors;
         }
 
-        foreach (var error in errors)
+        try
         {
-            stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
+            foreach (var error in errors)
+            {
+                stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
+            }
+
+            switch (settings.Format)
+            {
+                case OutputFormat.Json:
+                    using (var output = new TextWriterStream(stdout))
+                    {
+                        JsonReportWriter.Write(report, output);
+                    }
+
+                    break;
+                case OutputFormat.Sarif:
+                    stdout.Flush();
+                    using (var buffer = new MemoryStream())
+                    {
+                        SarifReportWriter.Write(report, buffer);
+                        stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                    }
+
+                    break;
+                case OutputFormat.Github:
+                    GithubReportWriter.WriteAnnotations(report, stdout);
+                    GithubReportWriter.AppendStepSummary(report, stderr);
+                    break;
+                case OutputFormat.Terse:
+                    TerseReportWriter.Write(report, stdout);
+                    break;
+                default:
+                    TextReportWriter.Write(report, stdout);
+                    break;
+            }
+
+            stdout.Flush();
+        }
+        finally
+        {
+            report.Dispose(); // the report's temporary files, if a long input needed them
         }
 
-        switch (settings.Format)
-        {
-            case OutputFormat.Json:
-                using (var output = new TextWriterStream(stdout))
-                {
-                    JsonReportWriter.Write(report, output);
-                }
-
-                break;
-            case OutputFormat.Sarif:
-                stdout.Flush();
-                using (var buffer = new MemoryStream())
-                {
-                    SarifReportWriter.Write(report, buffer);
-                    stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-                }
-
-                break;
-            case OutputFormat.Github:
-                GithubReportWriter.WriteAnnotations(report, stdout);
-                GithubReportWriter.AppendStepSummary(report, stderr);
-                break;
-            case OutputFormat.Terse:
-                TerseReportWriter.Write(report, stdout);
-                break;
-            default:
-                TextReportWriter.Write(report, stdout);
-                break;
-        }
-
-        stdout.Flush();
-        report.Dispose(); // the report's temporary files, if a long input needed them
         if (errors.Count > 0)
         {
             return PatchBotCli.UsageError;

@@ -1,9 +1,13 @@
+using System.Runtime.InteropServices;
+
 namespace PatchBot.Bot.Pipeline;
 
 /// <summary>
 /// An append-only list that keeps its first <see cref="MemoryLimit"/> items in memory and writes the rest to a
 /// temporary file (deleted when closed), read back in order when enumerated. The report of a long archive (one
-/// coverage note or series note for many of its messages) then costs disk, not memory.
+/// coverage note or series note for many of its messages) then costs disk, not memory. If the temporary file
+/// cannot be created or written (no space, no temporary folder), the items stay in memory from there on: nothing
+/// is lost, and a disk problem is never taken for a problem of the input.
 /// </summary>
 internal sealed class SpillList<T> : IReadOnlyCollection<T>, IDisposable
 {
@@ -11,72 +15,120 @@ internal sealed class SpillList<T> : IReadOnlyCollection<T>, IDisposable
     public const int DefaultMemoryLimit = 4096;
 
     private readonly List<T> _memory = [];
+    private readonly List<T> _afterDiskFailure = [];
     private readonly Action<BinaryWriter, T> _write;
     private readonly Func<BinaryReader, T> _read;
+    private readonly MemoryStream _record = new();
+    private readonly BinaryWriter _recordWriter;
     private FileStream? _file;
-    private BinaryWriter? _writer;
     private int _spilled;
+    private bool _diskFailed;
+    private bool _disposed;
 
     public SpillList(Action<BinaryWriter, T> write, Func<BinaryReader, T> read, int memoryLimit = DefaultMemoryLimit)
     {
         _write = write;
         _read = read;
+        _recordWriter = new BinaryWriter(_record);
         MemoryLimit = Math.Max(0, memoryLimit);
     }
 
     public int MemoryLimit { get; }
 
-    public int Count => _memory.Count + _spilled;
+    public int Count => _memory.Count + _spilled + _afterDiskFailure.Count;
 
     /// <summary>Items on disk (for tests and measurements).</summary>
     public int Spilled => _spilled;
 
+    /// <summary>The temporary file could not be created or written; later items stayed in memory.</summary>
+    public bool DiskFailed => _diskFailed;
+
+    /// <summary>Where temporary files go: the system's temporary folder unless a test says otherwise.</summary>
+    public string TempDirectory { get; init; } = Path.GetTempPath();
+
     public void Add(T item)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_memory.Count < MemoryLimit)
         {
             _memory.Add(item);
-            return;
         }
-
-        if (_writer is null)
+        else if (_diskFailed || !TryWrite(item))
         {
-            string path = Path.Combine(Path.GetTempPath(), $"patchbot-report-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-            _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-            _writer = new BinaryWriter(_file);
+            _afterDiskFailure.Add(item);
         }
+        else
+        {
+            _spilled++;
+        }
+    }
 
-        _write(_writer, item);
-        _spilled++;
+    /// <summary>Writes one whole record, or nothing: a failed write is cut off again so the file stays readable.</summary>
+    private bool TryWrite(T item)
+    {
+        _record.SetLength(0);
+        _write(_recordWriter, item);
+        _recordWriter.Flush();
+        long good = 0;
+        try
+        {
+            _file ??= new FileStream(
+                Path.Combine(TempDirectory, $"patchbot-report-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp"),
+                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.DeleteOnClose);
+            good = _file.Position;
+            _file.Write(_record.GetBuffer(), 0, (int)_record.Length);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _diskFailed = true;
+            try
+            {
+                _file?.SetLength(good);
+                if (_file is not null)
+                {
+                    _file.Position = good;
+                }
+            }
+            catch (IOException)
+            {
+                // The records before this one are whole; what follows is never read (_spilled did not count it).
+            }
+
+            return false;
+        }
     }
 
     public IEnumerator<T> GetEnumerator()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var item in _memory)
         {
             yield return item;
         }
 
-        if (_file is null || _writer is null)
+        if (_file is not null && _spilled > 0)
         {
-            yield break;
-        }
-
-        // Read back through the same stream (not enumerated while items are added), then back to the end.
-        _writer.Flush();
-        long end = _file.Position;
-        _file.Position = 0;
-        try
-        {
-            using var binary = new BinaryReader(_file, System.Text.Encoding.UTF8, leaveOpen: true);
-            for (int i = 0; i < _spilled; i++)
+            // Read back through the same stream (not enumerated while items are added), then back to the end.
+            long end = _file.Position;
+            _file.Position = 0;
+            try
             {
-                yield return _read(binary);
+                using var reader = new BinaryReader(_file, System.Text.Encoding.UTF8, leaveOpen: true);
+                for (int i = 0; i < _spilled; i++)
+                {
+                    yield return _read(reader);
+                }
+            }
+            finally
+            {
+                _file.Position = end;
             }
         }
-        finally
+
+        foreach (var item in _afterDiskFailure)
         {
-            _file.Position = end;
+            yield return item;
         }
     }
 
@@ -84,10 +136,23 @@ internal sealed class SpillList<T> : IReadOnlyCollection<T>, IDisposable
 
     public void Dispose()
     {
-        _writer?.Dispose();
+        _disposed = true;
         _file?.Dispose();
-        _writer = null;
         _file = null;
+        _recordWriter.Dispose();
+    }
+
+    /// <summary>Writes a string exactly as it is in memory (UTF-16, lone surrogates included).</summary>
+    public static void WriteString(BinaryWriter w, string s)
+    {
+        w.Write(s.Length);
+        w.Write(MemoryMarshal.AsBytes(s.AsSpan()));
+    }
+
+    public static string ReadString(BinaryReader r)
+    {
+        int length = r.ReadInt32();
+        return string.Create(length, r.BaseStream, static (chars, stream) => stream.ReadExactly(MemoryMarshal.AsBytes(chars)));
     }
 
     /// <summary>Writes a string that may be null.</summary>
@@ -96,11 +161,11 @@ internal sealed class SpillList<T> : IReadOnlyCollection<T>, IDisposable
         w.Write(s is not null);
         if (s is not null)
         {
-            w.Write(s);
+            WriteString(w, s);
         }
     }
 
-    public static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    public static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
 }
 
 /// <summary>Two collections read one after the other.</summary>

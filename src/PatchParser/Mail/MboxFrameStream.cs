@@ -19,6 +19,8 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : ReadOn
     private int len;
     private bool sourceEnded;
     private bool atLineStart = true;
+    private int markerAt = -1; // buffer index of the '\n' of the next "\nFrom " found, when >= pos
+    private int scannedTo;     // no "\nFrom " starts before this buffer index (at or after pos)
     private long frameLength;
     private bool frameEnded = true;
     private long offset;
@@ -89,8 +91,16 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : ReadOn
 
             // Up to and including the newline before the next "From " line; without one, all but the last bytes
             // (a "\nFrom " may straddle the next read) unless the input has ended.
+            // The search resumes where the last one stopped: small reads of a large message scan it once.
             var window = buffer.AsSpan(pos, len - pos);
-            int next = window.IndexOf(LineMarker);
+            if (markerAt < pos)
+            {
+                int from = Math.Max(pos, scannedTo);
+                int found = buffer.AsSpan(from, len - from).IndexOf(LineMarker);
+                markerAt = found >= 0 ? from + found : -1;
+                scannedTo = found >= 0 ? from + found : Math.Max(pos, len - (LineMarker.Length - 1));
+            }
+            int next = markerAt >= pos ? markerAt - pos : -1;
             int n = next >= 0 ? next + 1 : sourceEnded ? window.Length : window.Length - Marker.Length;
             if (n <= 0)
             {
@@ -123,6 +133,8 @@ internal sealed class MboxFrameStream(Stream source, long maxFrameSize) : ReadOn
         {
             Buffer.BlockCopy(buffer, pos, buffer, 0, len - pos);
             len -= pos;
+            markerAt -= pos;
+            scannedTo = Math.Max(0, scannedTo - pos);
             pos = 0;
         }
         if (!sourceEnded && len < buffer.Length)

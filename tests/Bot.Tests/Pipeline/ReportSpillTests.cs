@@ -11,7 +11,7 @@ namespace PatchBot.Bot.Tests.Pipeline;
 public sealed class ReportSpillTests
 {
     private static SpillList<string> Strings(int limit) =>
-        new(static (w, s) => w.Write(s), static r => r.ReadString(), limit);
+        new(SpillList<string>.WriteString, SpillList<string>.ReadString, limit);
 
     [Fact]
     public void A_spill_list_keeps_order_across_memory_and_disk_and_can_be_read_twice()
@@ -34,6 +34,34 @@ public sealed class ReportSpillTests
     }
 
     [Fact]
+    public void Strings_come_back_exactly_even_with_a_lone_surrogate()
+    {
+        using var list = Strings(0);
+        string odd = "subject \ud800 cut" + new string('x', 70_000);
+        list.Add(odd);
+        list.Add(string.Empty);
+
+        Assert.Equal([odd, string.Empty], list.ToArray());
+    }
+
+    [Fact]
+    public void Without_a_usable_temporary_folder_the_items_stay_in_memory_in_order()
+    {
+        using var list = new SpillList<string>(SpillList<string>.WriteString, SpillList<string>.ReadString, memoryLimit: 2)
+        {
+            TempDirectory = Path.Combine(Path.GetTempPath(), $"patchbot-no-such-folder-{Guid.NewGuid():N}"),
+        };
+        for (int i = 0; i < 5; i++)
+        {
+            list.Add($"item {i}");
+        }
+
+        Assert.True(list.DiskFailed);
+        Assert.Equal(0, list.Spilled);
+        Assert.Equal([.. Enumerable.Range(0, 5).Select(i => $"item {i}")], list.ToArray());
+    }
+
+    [Fact]
     public void A_spill_list_under_its_limit_never_touches_the_disk()
     {
         using var list = Strings(100);
@@ -50,11 +78,11 @@ public sealed class ReportSpillTests
         using var list = new SpillList<CoverageEntry>(
             static (w, c) =>
             {
-                w.Write(c.File);
-                w.Write(c.Reason);
+                SpillList<string>.WriteString(w, c.File);
+                SpillList<string>.WriteString(w, c.Reason);
                 SpillList<string>.WriteOptional(w, c.MessageId);
             },
-            static r => new CoverageEntry(r.ReadString(), r.ReadString(), SpillList<string>.ReadOptional(r)),
+            static r => new CoverageEntry(SpillList<string>.ReadString(r), SpillList<string>.ReadString(r), SpillList<string>.ReadOptional(r)),
             memoryLimit: 0);
         list.Add(new CoverageEntry("a.c", "why", null));
         list.Add(new CoverageEntry("b.c", "because", "<id@x>"));
