@@ -184,6 +184,9 @@ internal static class BenchCommand
 
         public double WindowMean { get; init; }
 
+        /// <summary>Most analysed units that waited for an earlier one before going into the report (pipeline only).</summary>
+        public int ResultsWaitingMax { get; init; }
+
         /// <summary>Measured in a child process under workstation GC (see <see cref="FloorFair"/>).</summary>
         public bool WorkstationGc { get; init; }
     }
@@ -285,13 +288,14 @@ internal static class BenchCommand
             Cpu = CpuTime() - cpu,
             WindowMax = runner.MaxPendingMessages,
             WindowMean = runner.MeanPendingMessages,
+            ResultsWaitingMax = runner.MaxWaitingResults,
         });
     }
 
     private static void Print(TextWriter o, string name, Measure m)
     {
         double s = m.Elapsed.TotalSeconds;
-        string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings, series window held {m.WindowMean:0} messages (at most {m.WindowMax})" : "";
+        string patches = m.Patches > 0 ? $", {m.Patches / s:0} patches/s, {m.Findings} findings, series window held {m.WindowMean:0} messages (at most {m.WindowMax}), at most {m.ResultsWaitingMax} results waited for an earlier one" : "";
         o.WriteLine(string.Create(Inv, $"{name}: {Sec(m.Elapsed)}, {m.Messages} messages, {m.Messages / s:0} msgs/s, {m.Bytes / 1e6 / s:0.0} MB/s{patches}, peak RSS {m.PeakRss / (1024 * 1024)} MB, CPU {m.Cpu.TotalSeconds:0.000} s ({m.Cpu / m.Elapsed:0.00} cores busy), {m.Gen0} GCs, paused {m.GcPause.TotalSeconds:0.000} s, allocated {m.Allocated / 1e6:0} MB"));
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PatchBot.Bot.Check;
 using PatchBot.Bot.Inputs;
+using PatchBot.Bot.Output;
 using PatchBot.Bot.Tree;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
@@ -152,13 +153,7 @@ internal static class GraphCommand
             foreach (var (graph, _, byOrigin) in graphs)
             {
                 json.WriteStartObject();
-                json.WriteStartArray("messages");
-                foreach (var item in byOrigin.Values)
-                {
-                    json.WriteStringValue(item.Subject);
-                }
-
-                json.WriteEndArray();
+                JsonReportWriter.WriteStrings(json, "messages", byOrigin.Values.Select(item => item.Subject));
                 json.WriteStartArray("functions");
                 foreach (var f in graph.Functions)
                 {

@@ -111,7 +111,8 @@ internal static class JsonReportWriter
         }
     }
 
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    /// <summary>A named array of strings (also the graph verb's).</summary>
+    internal static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {
         json.WriteStartArray(name);
         foreach (var value in values)

@@ -247,7 +247,7 @@ public static partial class MailReader
                 {
                     foreach (var frame in batch.Frames)
                     {
-                        frame.Item ??= ParseFrame(parser, frame, source, options, parserOptions);
+                        frame.Item ??= ParseFrame(parser, frame, source, options);
                         ReturnBytes(frame);
                     }
 
@@ -272,7 +272,7 @@ public static partial class MailReader
         }
     }
 
-    private static MailItem ParseFrame(MimeParser parser, Frame frame, string source, MailOptions options, ParserOptions parserOptions)
+    private static MailItem ParseFrame(MimeParser parser, Frame frame, string source, MailOptions options)
     {
         MimeMessage message;
         try
