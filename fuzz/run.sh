@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the SharpFuzz harnesses, instruments PatchParser and Rules, builds the seed corpora from
-# ../shared/corpus and runs each harness under AFL++ for the given number of minutes (one after the other).
+# tests/corpus and runs each harness under AFL++ for the given number of minutes (one after the other).
 #   fuzz/run.sh [MINUTES] [HARNESS...]      harnesses: mail diff c (default: all three, 10 minutes each)
 # Findings land in fuzz/out/findings/HARNESS/default/{crashes,hangs}; triage one with
 #   dotnet fuzz/out/bin/PatchBot.Fuzz.dll HARNESS --run FILE...
@@ -18,7 +18,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 out="$here/out"
 bin="$out/bin"
-cases="$root/../shared/corpus/cases"
+cases="$root/tests/corpus/cases"
 
 # Prerequisites: AFL++ (Debian package) and the SharpFuzz instrumenter (dotnet tool).
 if ! command -v afl-fuzz >/dev/null 2>&1; then

@@ -6,6 +6,7 @@ using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules;
+using PatchBot.Tests.Support;
 
 namespace PatchBot.Benchmarks;
 
@@ -14,39 +15,19 @@ public static class Program
     public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }
 
-/// <summary>Where the repository, the corpus and the kernel tree are (no machine paths: found from the binaries).</summary>
+/// <summary>What the benchmarks read: the repository's corpus and the kernel tree (found from the binaries).</summary>
 internal static class Inputs
 {
-    public static string Root { get; } = FindRoot();
-
-    public static string Cases => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", "cases"));
-
+    public static string Cases => RepoPaths.CorpusCases;
 
     /// <summary>drivers/pci/quirks.c of the kernel tree (PATCHBOT_KERNEL_TREE or .cache/linux-source-6.12), else the fixture's.</summary>
     public static string Quirks
     {
         get
         {
-            string tree = Environment.GetEnvironmentVariable("PATCHBOT_KERNEL_TREE") is { Length: > 0 } t ? t : Path.Combine(Root, ".cache", "linux-source-6.12");
-            string real = Path.Combine(tree, "drivers", "pci", "quirks.c");
-            return File.Exists(real) ? real : Path.Combine(Root, "tests", "fixtures", "tree", "drivers", "pci", "quirks.c");
+            string real = Path.Combine(RepoPaths.KernelTree, "drivers", "pci", "quirks.c");
+            return File.Exists(real) ? real : Path.Combine(RepoPaths.Fixtures, "tree", "drivers", "pci", "quirks.c");
         }
-    }
-
-    private static string FindRoot()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("PatchBot.sln not found");
     }
 }
 

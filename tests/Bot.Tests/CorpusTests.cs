@@ -5,7 +5,7 @@ using MimeKit;
 namespace PatchBot.Bot.Tests;
 
 /// <summary>
-/// The labelled corpus (../shared/corpus) through the real CLI's JSON output, compared with labels.json:
+/// The labelled corpus (tests/corpus) through the real CLI's JSON output, compared with labels.json:
 /// every labelled finding of the three lifecycle rules, and nothing else of them.
 /// </summary>
 public sealed class CorpusTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using PatchBot.Bot.Tree;
+using PatchBot.Engine.Tree;
 
 namespace PatchBot.Bot.Tests;
 

@@ -47,7 +47,7 @@ public sealed class MailServers : IDisposable
 
     private Dictionary<string, string> Env { get; }
 
-    public static string StackScripts => Path.Combine(Repo.Root, "tests", "EndToEnd", "stack");
+    public static string StackScripts => Path.Combine(RepoPaths.Root, "tests", "EndToEnd", "stack");
 
     public void Dispose() => Script("mail-stack-down.sh", TimeSpan.FromMinutes(1), "--purge");
 
@@ -191,26 +191,6 @@ public sealed class MailServers : IDisposable
 [CollectionDefinition("mail")]
 public sealed class MailServersGroup : ICollectionFixture<MailServers>
 {
-}
-
-internal static class Repo
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PatchBot.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>A patchbot serve process (the real built patchbot.dll) with its own state, config and log.</summary>

@@ -7,7 +7,7 @@ namespace PatchBot.EndToEnd.Tests;
 
 /// <summary>
 /// patchbot serve reading a real public-inbox archive through public-inbox-imapd (read-only, as lore serves it),
-/// fed with the real linux-pci mails of ../shared/corpus: every message is read and checked; with no SMTP server
+/// fed with the real linux-pci mails of tests/corpus: every message is read and checked; with no SMTP server
 /// configured every reply is a dry-run written to a folder.
 /// </summary>
 [Collection("mail")]
@@ -30,7 +30,7 @@ public sealed class PublicInboxTests(MailServers mail, ITestOutputHelper output)
         };
 
         // The corpus cases as one mboxrd, as lore's archives are.
-        var cases = Directory.GetFiles(Path.Combine(Repo.Shared, "corpus", "cases"), "*.eml").Order(StringComparer.Ordinal).ToList();
+        var cases = Directory.GetFiles(RepoPaths.CorpusCases, "*.eml").Order(StringComparer.Ordinal).ToList();
         using (var mbox = new StreamWriter(env["PI_IMPORT_MBOX"], false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
             foreach (var file in cases)

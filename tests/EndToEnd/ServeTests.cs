@@ -201,7 +201,7 @@ public sealed class ServeTests(MailServers mail, ITestOutputHelper output)
         s.Bot.Start();
         s.Bot.WaitConnected(Connect);
         string tag = Tag();
-        string patch = File.ReadAllText(Path.Combine(Repo.Root, "samples", "ntb-acme-dma-alias-in-probe.patch"));
+        string patch = File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "ntb-acme-dma-alias-in-probe.patch"));
         patch = patch[(patch.IndexOf('\n', StringComparison.Ordinal) + 1)..]; // the mbox "From " line
         string[] ids = [$"lkp.{tag}@example.test", $"auto.{tag}@example.test"];
         string Mail(string from, string id, string extra) =>
@@ -228,7 +228,7 @@ public sealed class ServeTests(MailServers mail, ITestOutputHelper output)
         using var s = new BotScenario(mail);
         s.Bot.Start();
         s.Bot.WaitConnected(Connect);
-        string patch = File.ReadAllText(Path.Combine(Repo.Root, "samples", "ntb-acme-dma-alias-in-probe.patch"));
+        string patch = File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "ntb-acme-dma-alias-in-probe.patch"));
         patch = patch[(patch.IndexOf('\n', StringComparison.Ordinal) + 1)..];
         using var watcher = new ImapClient();
         watcher.Connect("127.0.0.1", mail.ImapPort, SecureSocketOptions.None);

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using PatchBot.Bot.Check;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Check;
+using PatchBot.Engine.Inputs;
 using PatchBot.Bot.Output;
-using PatchBot.Bot.Tree;
+using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Catalog;
 using PatchBot.Rules.Config;
@@ -91,7 +91,6 @@ internal static class CheckCommand
             var settings = new CheckSettings
             {
                 Paths = parse.GetValue(paths) ?? [],
-                Format = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true),
                 FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
                 ConfigPath = parse.GetValue(config),
                 GitRange = parse.GetValue(git),
@@ -106,12 +105,13 @@ internal static class CheckCommand
                 NoTree = parse.GetValue(noTree),
                 Threads = parse.GetValue(threads),
             };
-            return Execute(settings, stdout, stderr, stdin);
+            var outputFormat = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true);
+            return Execute(settings, outputFormat, stdout, stderr, stdin);
         });
         return command;
     }
 
-    public static int Execute(CheckSettings settings, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
+    public static int Execute(CheckSettings settings, OutputFormat format, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
     {
         if (settings.Paths.Count == 0 && settings.GitRange is null)
         {
@@ -153,36 +153,7 @@ internal static class CheckCommand
                 stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
             }
 
-            switch (settings.Format)
-            {
-                case OutputFormat.Json:
-                    using (var output = new TextWriterStream(stdout))
-                    {
-                        JsonReportWriter.Write(report, output);
-                    }
-
-                    break;
-                case OutputFormat.Sarif:
-                    stdout.Flush();
-                    using (var buffer = new MemoryStream())
-                    {
-                        SarifReportWriter.Write(report, buffer);
-                        stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-                    }
-
-                    break;
-                case OutputFormat.Github:
-                    GithubReportWriter.WriteAnnotations(report, stdout);
-                    GithubReportWriter.AppendStepSummary(report, stderr);
-                    break;
-                case OutputFormat.Terse:
-                    TerseReportWriter.Write(report, stdout);
-                    break;
-                default:
-                    TextReportWriter.Write(report, stdout);
-                    break;
-            }
-
+            IReportWriter.For(format, stderr).Write(report, stdout);
             stdout.Flush();
         }
         finally

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using PatchBot.Bot.Check;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Check;
+using PatchBot.Engine.Inputs;
 using PatchBot.Bot.Output;
-using PatchBot.Bot.Tree;
+using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;

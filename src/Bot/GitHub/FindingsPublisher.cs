@@ -1,6 +1,6 @@
 using System.Globalization;
 using Octokit;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Bot.Output;
 using PatchBot.Rules.Findings;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 
 namespace PatchBot.Bot.GitHub;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 
 namespace PatchBot.Bot.GitHub;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Octokit;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Inputs;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 

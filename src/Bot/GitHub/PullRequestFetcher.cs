@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 using Octokit;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Inputs;
 
 namespace PatchBot.Bot.GitHub;
 

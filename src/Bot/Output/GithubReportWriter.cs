@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Rules.Catalog;
 using PatchBot.Rules.Findings;
 
@@ -11,8 +11,14 @@ namespace PatchBot.Bot.Output;
 /// (<c>::error file=F,line=N,title=T::message</c>, escaped as the Actions toolkit escapes), and a Markdown
 /// job summary listing every finding, since GitHub shows at most 10 annotations of each level per step.
 /// </summary>
-internal static class GithubReportWriter
+internal sealed class GithubReportWriter(TextWriter diagnostics) : IReportWriter
 {
+    public void Write(CheckReport report, TextWriter output)
+    {
+        WriteAnnotations(report, output);
+        AppendStepSummary(report, diagnostics);
+    }
+
     /// <summary>GitHub's cap on annotations of one level per step.</summary>
     public const int AnnotationCapPerLevel = 10;
 

@@ -1,11 +1,17 @@
 using System.Text.Json;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 
 namespace PatchBot.Bot.Output;
 
 /// <summary>Writes the JSON document of design.md ("tool", "inputs", "findings") plus "coverage" and "series".</summary>
-internal static class JsonReportWriter
+internal sealed class JsonReportWriter : IReportWriter
 {
+    public void Write(CheckReport report, TextWriter output)
+    {
+        using var stream = new TextWriterStream(output);
+        Write(report, stream);
+    }
+
     public static void Write(CheckReport report, Stream output)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Rules.Catalog;
 using PatchBot.Rules.Findings;
 
@@ -13,12 +13,20 @@ namespace PatchBot.Bot.Output;
 /// finding with its location, the function as a logical location, the trace as a code flow, and a
 /// partial fingerprint from rule, file, function and trace, so a finding keeps its identity when lines move.
 /// </summary>
-internal static class SarifReportWriter
+internal sealed class SarifReportWriter : IReportWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
     /// <summary>The partialFingerprints key; bump the version if the hashed fields ever change.</summary>
     public const string FingerprintKey = "patchbotFindingHash/v1";
+
+    public void Write(CheckReport report, TextWriter output)
+    {
+        output.Flush();
+        using var buffer = new MemoryStream();
+        Write(report, buffer);
+        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
 
     public static void Write(CheckReport report, Stream output)
     {

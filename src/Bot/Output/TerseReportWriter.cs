@@ -1,4 +1,4 @@
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Rules.Findings;
 
 namespace PatchBot.Bot.Output;
@@ -7,9 +7,9 @@ namespace PatchBot.Bot.Output;
 /// One line per finding, like checkpatch --terse, and nothing when clean:
 /// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do.
 /// </summary>
-internal static class TerseReportWriter
+internal sealed class TerseReportWriter : IReportWriter
 {
-    public static void Write(CheckReport report, TextWriter output)
+    public void Write(CheckReport report, TextWriter output)
     {
         foreach (var reported in report.Findings)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Rules.Findings;
 
 namespace PatchBot.Bot.Output;
@@ -8,9 +8,9 @@ namespace PatchBot.Bot.Output;
 /// Compiler-style output for people: "file:line: severity: message [rule-id]", the source line,
 /// the trace and the fix as notes, the problems met, and one summary line.
 /// </summary>
-internal static class TextReportWriter
+internal sealed class TextReportWriter : IReportWriter
 {
-    public static void Write(CheckReport report, TextWriter output)
+    public void Write(CheckReport report, TextWriter output)
     {
         foreach (var reported in report.Findings)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MimeKit;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Bot.State;
 
 namespace PatchBot.Bot.Sinks;

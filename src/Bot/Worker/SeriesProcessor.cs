@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
 using PatchBot.Bot.State;

@@ -17,7 +17,7 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
     {
         using var transport = new PrismTransport();
         var options = Options(prism.BaseUrl);
-        options.FailLevel = Enum.Parse<PatchBot.Bot.Check.FailLevel>(failLevel, ignoreCase: true);
+        options.FailLevel = Enum.Parse<PatchBot.Engine.Check.FailLevel>(failLevel, ignoreCase: true);
         var client = new GitHubClientFactory(options, TimeProvider.System, NullLoggerFactory.Instance, () => transport).Create();
         var publisher = new FindingsPublisher(client, options, TimeProvider.System);
         var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
@@ -65,7 +65,7 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
         var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
         var read = await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
         var commit = Assert.Single(read.Commits);
-        var report = new PatchBot.Bot.Inputs.GitCommitChecker(AnalysisOptions.Default, PatchBot.PatchParser.Mail.MailOptions.Default).Check(read.Commits, read.Problems);
+        var report = new PatchBot.Engine.Inputs.GitCommitChecker(AnalysisOptions.Default, PatchBot.PatchParser.Mail.MailOptions.Default).Check(read.Commits, read.Problems);
         var input = Assert.Single(report.Inputs);
         Assert.Equal(commit.Sha, input.Source);
         Assert.Equal(1, input.Patches);

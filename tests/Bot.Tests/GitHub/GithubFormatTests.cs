@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Bot.Output;
 using PatchBot.Rules.Findings;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Octokit;
 using Octokit.Internal;
 using PatchBot.Bot.GitHub;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Inputs;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using PatchBot.Bot.Check;
-using PatchBot.Bot.Inputs;
+using PatchBot.Engine.Check;
+using PatchBot.Engine.Inputs;
 using PatchBot.Bot.Output;
-using PatchBot.Bot.Pipeline;
+using PatchBot.Engine.Pipeline;
 using PatchBot.Rules.Findings;
 
 namespace PatchBot.Bot.Tests.Pipeline;

@@ -1,4 +1,4 @@
-using PatchBot.Bot.Pipeline;
+using PatchBot.Engine.Pipeline;
 using PatchBot.PatchParser.Mail;
 
 namespace PatchBot.Bot.Tests.Pipeline;

@@ -1,4 +1,4 @@
-using PatchBot.Bot.Tree;
+using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Tree;
 
 namespace PatchBot.Bot.Tests.Pipeline;

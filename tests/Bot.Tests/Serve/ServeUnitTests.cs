@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
-using PatchBot.Bot.Check;
+using PatchBot.Engine.Check;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
 using PatchBot.Bot.State;

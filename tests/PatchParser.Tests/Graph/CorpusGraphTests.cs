@@ -11,17 +11,7 @@ namespace PatchBot.PatchParser.Tests.Graph;
 /// <summary>The real corpus: tokenizer round trip on every C post-image, and the entry paths labels.json names.</summary>
 public class CorpusGraphTests
 {
-    private static string CasesDir()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "PatchBot.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine(dir, "..", "shared", "corpus", "cases");
-    }
+    private static string CasesDir() => RepoPaths.CorpusCases;
 
     /// <summary>Every text part of the mail (body and text attachments), decoded by MimeKit.</summary>
     internal static string MailText(string path)

@@ -2,28 +2,12 @@ using System.Text.Json;
 
 namespace PatchBot.PatchParser.Tests.Mail;
 
-/// <summary>The shared corpus, found as ../shared/corpus next to the repository root.</summary>
+/// <summary>The labelled corpus of tests/corpus: case files and their tags.</summary>
 internal static class Corpus
 {
-    private static readonly Lazy<string> RootDir = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-        if (dir is null)
-        {
-            throw new InvalidOperationException("PatchBot.sln not found above " + AppContext.BaseDirectory);
-        }
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
-    });
+    public static string CasesDir => RepoPaths.CorpusCases;
 
-    public static string Root => RootDir.Value;
-
-    public static string CasesDir => Path.Combine(Root, "cases");
-
-    public static string SampleMbox => Path.Combine(Root, "sample", "linux-pci-sample.mbox.gz");
+    public static string SampleMbox => RepoPaths.SampleMbox;
 
     public static string CasePath(string name) => Path.Combine(CasesDir, name + ".eml");
 

@@ -12,20 +12,7 @@ public class FuzzRegressionTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    public static string InputsDir
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            Assert.NotNull(dir);
-            return Path.Combine(dir.FullName, "tests", "PatchParser.Tests", "Regressions", "Inputs");
-        }
-    }
+    public static string InputsDir => Path.Combine(RepoPaths.Root, "tests", "PatchParser.Tests", "Regressions", "Inputs");
 
     public static TheoryData<string, string> Inputs()
     {

@@ -1,0 +1,69 @@
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Engine.Check;
+
+/// <summary>A problem met reading an input: where and why.</summary>
+internal sealed record ProblemReport(string Message, string? File, int? Line, string? MessageId);
+
+/// <summary>What one input (a file, a directory entry, stdin) held.</summary>
+internal sealed record InputReport(
+    string Source,
+    int Messages,
+    int Patches,
+    int CoverLetters,
+    int PullRequests,
+    int Replies,
+    int NotPatches,
+    int Files,
+    int Hunks,
+    IReadOnlyList<ProblemReport> Problems);
+
+/// <summary>A finding as the outputs show it: the rule's finding plus the message it was found in.</summary>
+/// <param name="MessageId">The Message-ID in angle brackets, or null for a bare patch file.</param>
+/// <param name="SourceLine">The offending post-patch line as the patch shows it.</param>
+internal sealed record ReportedFinding(Finding Finding, string? MessageId, string? Subject, string? SourceLine)
+{
+    public string SeverityName => Finding.Severity.ToName();
+}
+
+/// <summary>Something that was not analysed, and why (honest coverage).</summary>
+internal sealed record CoverageEntry(string File, string Reason, string? MessageId);
+
+/// <summary>Everything one run of <c>patchbot check</c> found. Coverage and series notes may be read back from a
+/// temporary file (a long archive): enumerate them, and dispose the report when done.</summary>
+internal sealed record CheckReport(
+    IReadOnlyList<InputReport> Inputs,
+    IReadOnlyList<ReportedFinding> Findings,
+    IReadOnlyCollection<CoverageEntry> Coverage,
+    IReadOnlyCollection<string> SeriesNotes) : IDisposable
+{
+    /// <summary>What backs <see cref="Coverage"/> and <see cref="SeriesNotes"/> (temporary files).</summary>
+    public IReadOnlyList<IDisposable> Resources { get; init; } = [];
+
+    public void Dispose()
+    {
+        foreach (var resource in Resources)
+        {
+            resource.Dispose();
+        }
+    }
+
+    public int Messages => Inputs.Sum(i => i.Messages);
+
+    public int Patches => Inputs.Sum(i => i.Patches);
+
+    public int Files => Inputs.Sum(i => i.Files);
+
+    public int Hunks => Inputs.Sum(i => i.Hunks);
+
+    public int Problems => Inputs.Sum(i => i.Problems.Count);
+}
+
+/// <summary>The failure threshold of <c>--fail-level</c>: findings at or above it make the exit code 1.</summary>
+internal enum FailLevel
+{
+    Info = Severity.Info,
+    Warning = Severity.Warning,
+    Error = Severity.Error,
+    None,
+}

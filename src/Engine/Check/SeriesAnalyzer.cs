@@ -1,0 +1,242 @@
+using PatchBot.Engine.Tree;
+using PatchBot.PatchParser.Diff;
+using PatchBot.PatchParser.Graph;
+using PatchBot.PatchParser.Mail;
+using PatchBot.Rules;
+using PatchBot.Rules.Findings;
+
+namespace PatchBot.Engine.Check;
+
+/// <summary>The call graph of one series and what it was built from.</summary>
+/// <param name="Inputs">One input per message with C files (whole files in tree mode), then the tree files of callers.</param>
+/// <param name="ByOrigin">The message behind each input's origin.</param>
+internal sealed record SeriesGraph(CallGraph Graph, IReadOnlyList<GraphInput> Inputs, IReadOnlyDictionary<string, MailItem> ByOrigin);
+
+/// <summary>
+/// The analysis half of the pipeline, shared by <c>check</c>, <c>graph</c> and the bot: the messages of one
+/// series -> one call graph -> the rules -> findings tied back to the message that holds each offending line.
+/// In tree mode each patched file is read from the tree with the patch applied in memory (series parts in
+/// order), so whole functions and registrations outside the hunks are seen, and the files of callers of
+/// changed functions that the patch alone does not connect to an entry point are added from the tree index.
+/// </summary>
+internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null)
+{
+    /// <summary>Caller files added from the tree per series, at most.</summary>
+    public const int MaxCallerFiles = 12;
+
+    /// <summary>Levels of callers followed through the tree index.</summary>
+    public const int MaxCallerDepth = 2;
+
+    private const string TreeOrigin = "tree";
+
+    private static readonly string[] CExtensions = [".c", ".h"];
+
+    /// <summary>Analyses <paramref name="parts"/> together, adding to <paramref name="findings"/> and <paramref name="coverage"/>.</summary>
+    public void Analyze(IReadOnlyList<MailItem> parts, List<ReportedFinding> findings, List<CoverageEntry> coverage)
+    {
+        var built = BuildGraph(parts, coverage);
+        if (built is null)
+        {
+            return;
+        }
+
+        var (graph, inputs, byOrigin) = built;
+        var result = Analyzer.Analyze(graph, inputs, analysis);
+        foreach (var note in result.Notes)
+        {
+            byOrigin.TryGetValue(note.Origin, out var item);
+            string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; no caller found in the tree either", StringComparison.Ordinal);
+            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, message, Bracketed(item?.MessageId)));
+        }
+
+        foreach (var finding in result.Findings)
+        {
+            byOrigin.TryGetValue(finding.Origin, out var item);
+            findings.Add(new ReportedFinding(
+                finding,
+                Bracketed(item?.MessageId),
+                item is null || item.Subject.Length == 0 ? null : item.Subject,
+                SourceLine(inputs, finding.Origin, finding.File, finding.Line)));
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="Analyze"/> reads of a message: the same message with only its C files' diffs, without
+    /// commit messages, trailers and diff problems (counted and reported when the message was read). The series
+    /// window holds messages until their series closes, so this is what stays in memory (and what the GC copies).
+    /// </summary>
+    public static MailItem ForAnalysis(MailItem item)
+    {
+        if (item.Patches.Count == 0)
+        {
+            return item;
+        }
+
+        var patches = new MailPatch[item.Patches.Count];
+        for (int i = 0; i < patches.Length; i++)
+        {
+            var patch = item.Patches[i];
+            patches[i] = new MailPatch(string.Empty, [], new ParsedDiff([.. patch.Diff.Files.Where(IsAnalysed)], []), patch.AttachmentName, patch.DiffStartLine)
+            {
+                Subject = patch.Subject,
+            };
+        }
+
+        return item with { Patches = patches, Problems = [] };
+    }
+
+    private static bool IsAnalysed(FilePatch f) =>
+        !f.IsBinary && CExtensions.Contains(Path.GetExtension(f.Path), StringComparer.Ordinal);
+
+    /// <summary>The call graph of <paramref name="parts"/>, or null when they hold no C; gaps go to <paramref name="coverage"/>.</summary>
+    public SeriesGraph? BuildGraph(IReadOnlyList<MailItem> parts, List<CoverageEntry> coverage)
+    {
+        var byOrigin = new Dictionary<string, MailItem>(StringComparer.Ordinal);
+        var inputs = new List<GraphInput>(parts.Count);
+        var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
+        foreach (var item in parts)
+        {
+            string origin = OriginOf(item);
+            byOrigin[origin] = item;
+            var cFiles = item.Patches.SelectMany(p => p.Diff.Files).Where(IsAnalysed).ToList();
+            if (cFiles.Count == 0)
+            {
+                coverage.Add(new CoverageEntry(item.Subject, "no C in the patch", Bracketed(item.MessageId)));
+                continue;
+            }
+
+            if (tree is not null)
+            {
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, coverage)).ToList();
+            }
+
+            inputs.Add(new GraphInput(origin, cFiles));
+        }
+
+        if (inputs.Count == 0)
+        {
+            return null;
+        }
+
+        var graph = CallGraphBuilder.Build(inputs, graphOptions);
+        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys))
+        {
+            graph = CallGraphBuilder.Build(inputs, graphOptions);
+        }
+
+        foreach (var gap in graph.Gaps)
+        {
+            byOrigin.TryGetValue(gap.Origin, out var item);
+            coverage.Add(new CoverageEntry(gap.Line is int l ? $"{gap.File}:{l}" : gap.File, gap.Reason, Bracketed(item?.MessageId)));
+        }
+
+        return new SeriesGraph(graph, inputs, byOrigin);
+    }
+
+    /// <summary>The file as the tree has it (after earlier parts of the series) with this patch applied; the patch alone when it does not apply.</summary>
+    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<CoverageEntry> coverage)
+    {
+        string? pre = null;
+        if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
+        {
+            coverage.Add(new CoverageEntry(file.OldPath, "not in the tree; analysed from the patch alone", Bracketed(item.MessageId)));
+            return file;
+        }
+
+        var (whole, problems) = PatchApplier.Apply(file, pre);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                coverage.Add(new CoverageEntry(file.Path, $"{p.Message}; analysed from the patch alone", Bracketed(item.MessageId)));
+            }
+
+            return file;
+        }
+
+        if (file.NewPath is not null)
+        {
+            texts[file.NewPath] = string.Join('\n', whole.Hunks[0].Lines.Where(l => l.Kind != DiffLineKind.Removed).Select(l => l.Text)) + "\n";
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// Adds, from the tree index, the files whose functions call a changed non-static function that no entry
+    /// point in the graph reaches yet; then their callers, up to <see cref="MaxCallerDepth"/> levels.
+    /// </summary>
+    private bool AddCallerFiles(CallGraph graph, List<GraphInput> inputs, IEnumerable<string> patchedFiles)
+    {
+        var included = new HashSet<string>(patchedFiles, StringComparer.Ordinal);
+        var wanted = graph.Functions
+            .Where(f => !f.IsStatic && included.Contains(f.File) && graph.PathsTo(f.Name, f.File).Count == 0)
+            .Select(f => f.Name)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        int added = 0;
+        for (int depth = 0; depth < MaxCallerDepth && wanted.Count > 0; depth++)
+        {
+            var next = new List<string>();
+            foreach (var name in wanted)
+            {
+                foreach (var (file, caller) in tree!.Index.CallersOf(name))
+                {
+                    if (added >= MaxCallerFiles || !included.Add(file) || !tree.TryRead(file, out string text))
+                    {
+                        continue;
+                    }
+
+                    inputs.Add(new GraphInput(TreeOrigin, [PatchApplier.Unchanged(file, text)]));
+                    added++;
+                    if (tree.Index.IsGlobal(file, caller))
+                    {
+                        next.Add(caller);
+                    }
+                }
+            }
+
+            wanted = next;
+        }
+
+        return added > 0;
+    }
+
+    /// <summary>The key that ties graph nodes and findings back to their message.</summary>
+    public static string OriginOf(MailItem item) =>
+        item.MessageId ?? $"{item.Source}#{item.Ordinal}";
+
+    public static string? Bracketed(string? messageId) => messageId is null ? null : $"<{messageId}>";
+
+    private static string? SourceLine(IReadOnlyList<GraphInput> inputs, string origin, string file, int line)
+    {
+        foreach (var input in inputs)
+        {
+            if (input.Origin != origin)
+            {
+                continue;
+            }
+
+            foreach (var f in input.Files)
+            {
+                if (f.Path != file)
+                {
+                    continue;
+                }
+
+                foreach (var hunk in f.Hunks)
+                {
+                    foreach (var l in hunk.Lines)
+                    {
+                        if (l.Kind != DiffLineKind.Removed && l.NewLine == line)
+                        {
+                            return l.Text;
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,658 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Enumeration;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using PatchBot.PatchParser.Tree;
+
+namespace PatchBot.Engine.Tree;
+
+/// <summary>How an index load went: for the bench and for --verbose.</summary>
+internal sealed record TreeIndexStats(int Files, int Reindexed, int Functions, TimeSpan Elapsed, bool FromCache);
+
+/// <summary>
+/// The function definitions and call sites of every .c file of a kernel tree, built once with
+/// <see cref="FunctionIndexer"/>, cached on disk and refreshed file by file when sizes or times change.
+/// Answers the question tree mode asks: who calls this function, in which file.
+/// </summary>
+/// <remarks>
+/// Built for speed on a whole tree (34,000 files): files are read as bytes and widened to chars without
+/// decoding (identifiers are ASCII; other bytes only ever sit in comments and strings), names are interned per
+/// worker, and the index is held as flat arrays: files sorted by path, their functions, the callees of each, and
+/// the inverted index (callers of each name) precomputed. The cache file is those arrays as they are, so a warm
+/// load is one read and a few block copies; names stay UTF-8 in one sorted blob, found by binary search.
+/// </remarks>
+internal sealed class TreeIndex
+{
+    private const int FormatVersion = 2;
+    private static readonly byte[] Magic = "PBTI"u8.ToArray();
+
+    private readonly Model _m;
+    private readonly Dictionary<string, int> _fileIds;
+
+    private TreeIndex(string root, Model model)
+    {
+        Root = root;
+        _m = model;
+        _fileIds = new Dictionary<string, int>(model.Paths.Length, StringComparer.Ordinal);
+        for (int i = 0; i < model.Paths.Length; i++)
+        {
+            _fileIds[model.Paths[i]] = i;
+        }
+    }
+
+    public string Root { get; }
+
+    public int FileCount => _m.Paths.Length;
+
+    public int FunctionCount => _m.FunctionName.Length;
+
+    /// <summary>The (file, function) pairs whose body calls <paramref name="function"/>, in path order.</summary>
+    public IReadOnlyList<(string File, string Caller)> CallersOf(string function)
+    {
+        int id = _m.Names.Find(function);
+        if (id < 0)
+        {
+            return [];
+        }
+
+        var result = new List<(string, string)>(_m.CallerStart[id + 1] - _m.CallerStart[id]);
+        for (int k = _m.CallerStart[id]; k < _m.CallerStart[id + 1]; k++)
+        {
+            int f = _m.Callers[k];
+            result.Add((_m.Paths[_m.FunctionFile[f]], _m.Names.Get(_m.FunctionName[f])));
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="function"/> is defined in <paramref name="file"/> without static (callable from other files).</summary>
+    public bool IsGlobal(string file, string function)
+    {
+        int id = _m.Names.Find(function);
+        if (id < 0 || !_fileIds.TryGetValue(file, out int fileId))
+        {
+            return false;
+        }
+
+        for (int f = _m.FileFunctionStart[fileId]; f < _m.FileFunctionStart[fileId + 1]; f++)
+        {
+            if (_m.FunctionName[f] == id && _m.FunctionStatic[f] == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The files that define <paramref name="function"/>.</summary>
+    public IReadOnlyList<string> FilesDefining(string function)
+    {
+        int id = _m.Names.Find(function);
+        if (id < 0)
+        {
+            return [];
+        }
+
+        var result = new List<string>();
+        for (int k = _m.DefinitionStart[id]; k < _m.DefinitionStart[id + 1]; k++)
+        {
+            result.Add(_m.Paths[_m.FunctionFile[_m.Definitions[k]]]);
+        }
+
+        return result;
+    }
+
+    /// <summary>Loads the cached index of <paramref name="root"/> from <paramref name="cacheDirectory"/>, refreshing changed files, or builds it.</summary>
+    public static TreeIndex LoadOrBuild(string root, string cacheDirectory, out TreeIndexStats stats, int threads = 0)
+    {
+        var clock = Stopwatch.StartNew();
+        root = Path.GetFullPath(root);
+        string cacheFile = Path.Combine(cacheDirectory, "tree-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16] + ".idx");
+        int workers = threads > 0 ? threads : Environment.ProcessorCount;
+        var loading = Task.Run(() => TryRead(cacheFile, root));
+        var sources = EnumerateSources(root, workers);
+        var cached = loading.GetAwaiter().GetResult();
+        var cachedIds = cached is null ? null : new TreeIndex(root, cached);
+
+        var stale = new List<int>();
+        bool same = cachedIds is not null && cachedIds.FileCount == sources.Count;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            var (rel, length, ticks) = sources[i];
+            if (cachedIds is not null && cachedIds._fileIds.TryGetValue(rel, out int id) && cached!.Lengths[id] == length && cached.Ticks[id] == ticks)
+            {
+                continue;
+            }
+
+            same = false;
+            stale.Add(i);
+        }
+
+        if (same)
+        {
+            stats = new TreeIndexStats(cachedIds!.FileCount, 0, cachedIds.FunctionCount, clock.Elapsed, FromCache: true);
+            return cachedIds;
+        }
+
+        var fresh = new IReadOnlyList<IndexedFunction>[stale.Count];
+        Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            () => new Worker(),
+            (i, _, worker) =>
+            {
+                fresh[i] = worker.Index(Path.Combine(root, sources[stale[i]].Path));
+                return worker;
+            },
+            _ => { });
+
+        // Unchanged files keep their cached functions; changed and new files take the fresh ones.
+        var functions = new IReadOnlyList<IndexedFunction>[sources.Count];
+        for (int k = 0; k < stale.Count; k++)
+        {
+            functions[stale[k]] = fresh[k];
+        }
+
+        if (cachedIds is not null)
+        {
+            var names = cached!.Names.All();
+            for (int i = 0; i < sources.Count; i++)
+            {
+                functions[i] ??= cachedIds.FunctionsOf(cachedIds._fileIds[sources[i].Path], names);
+            }
+        }
+
+        var model = Model.Build(sources, functions);
+        TryWrite(cacheFile, root, model);
+        var index = new TreeIndex(root, model);
+        stats = new TreeIndexStats(index.FileCount, stale.Count, index.FunctionCount, clock.Elapsed, FromCache: cachedIds is not null);
+        return index;
+    }
+
+    private List<IndexedFunction> FunctionsOf(int file, string[] names)
+    {
+        var list = new List<IndexedFunction>(_m.FileFunctionStart[file + 1] - _m.FileFunctionStart[file]);
+        for (int f = _m.FileFunctionStart[file]; f < _m.FileFunctionStart[file + 1]; f++)
+        {
+            var callees = new string[_m.CalleeStart[f + 1] - _m.CalleeStart[f]];
+            for (int c = 0; c < callees.Length; c++)
+            {
+                callees[c] = names[_m.Callees[_m.CalleeStart[f] + c]];
+            }
+
+            list.Add(new IndexedFunction(names[_m.FunctionName[f]], _m.FunctionStatic[f] != 0, _m.FunctionLine[f], callees));
+        }
+
+        return list;
+    }
+
+    /// <summary>Reads and indexes one file with reused buffers: bytes widened to chars (Latin-1), no string for the text.</summary>
+    private sealed class Worker
+    {
+        private readonly NameInterner _names = new();
+        private byte[] _bytes = new byte[256 * 1024];
+        private char[] _chars = new char[256 * 1024];
+
+        public IReadOnlyList<IndexedFunction> Index(string path)
+        {
+            try
+            {
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                long size = RandomAccess.GetLength(handle);
+                if (size > int.MaxValue / 4)
+                {
+                    return [];
+                }
+
+                if (_bytes.Length < size)
+                {
+                    _bytes = new byte[Math.Max(size, _bytes.Length * 2)];
+                    _chars = new char[_bytes.Length];
+                }
+
+                int length = 0;
+                int n;
+                while (length < size && (n = RandomAccess.Read(handle, _bytes.AsSpan(length, (int)size - length), length)) > 0)
+                {
+                    length += n;
+                }
+
+                int chars = Encoding.Latin1.GetChars(_bytes.AsSpan(0, length), _chars);
+                return FunctionIndexer.Index(_chars.AsSpan(0, chars), _names);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return [];
+            }
+        }
+    }
+
+    /// <summary>The kernel checkout at or above <paramref name="start"/>, or null.</summary>
+    public static string? FindKernelTree(string start)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+        {
+            if (IsKernelTree(dir.FullName))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsKernelTree(string dir) =>
+        File.Exists(Path.Combine(dir, "MAINTAINERS")) && File.Exists(Path.Combine(dir, "Kconfig"))
+        && Directory.Exists(Path.Combine(dir, "include", "linux")) && Directory.Exists(Path.Combine(dir, "drivers"));
+
+    /// <summary>The default cache folder: $XDG_CACHE_HOME/patchbot or ~/.cache/patchbot.</summary>
+    public static string DefaultCacheDirectory()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string baseDir = string.IsNullOrEmpty(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+            : xdg;
+        return Path.Combine(baseDir, "patchbot");
+    }
+
+    /// <summary>Every .c file under <paramref name="root"/> (relative path with '/', size, write time), sorted by path;
+    /// the top-level folders are walked in parallel.</summary>
+    private static List<(string Path, long Length, long Ticks)> EnumerateSources(string root, int workers)
+    {
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint,
+        };
+        var top = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
+        var dirs = Directory.Exists(root) ? Directory.GetDirectories(root, "*", top) : [];
+        var parts = new List<(string, long, long)>[dirs.Length + 1];
+        parts[dirs.Length] = Walk(root, top, root);
+        Parallel.For(0, dirs.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => parts[i] = Walk(dirs[i], options, root));
+        var all = new List<(string Path, long Length, long Ticks)>(parts.Sum(p => p.Count));
+        foreach (var part in parts)
+        {
+            all.AddRange(part);
+        }
+
+        all.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return all;
+    }
+
+    private static List<(string, long, long)> Walk(string dir, EnumerationOptions options, string root)
+    {
+        int skip = root.Length + 1;
+        var files = new FileSystemEnumerable<(string, long, long)>(dir,
+            (ref FileSystemEntry e) => (e.ToFullPath()[skip..].Replace('\\', '/'), e.Length, e.LastWriteTimeUtc.UtcTicks), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && e.FileName.EndsWith(".c", StringComparison.Ordinal),
+        };
+        return [.. files];
+    }
+
+    /// <summary>The index as flat arrays (what the cache file holds).</summary>
+    private sealed class Model
+    {
+        public required string[] Paths { get; init; }           // sorted, ordinal
+        public required long[] Lengths { get; init; }
+        public required long[] Ticks { get; init; }
+        public required int[] FileFunctionStart { get; init; }   // files + 1
+        public required int[] FunctionFile { get; init; }
+        public required int[] FunctionName { get; init; }
+        public required byte[] FunctionStatic { get; init; }
+        public required int[] FunctionLine { get; init; }
+        public required int[] CalleeStart { get; init; }         // functions + 1
+        public required int[] Callees { get; init; }
+        public required NameTable Names { get; init; }
+        public required int[] CallerStart { get; init; }         // names + 1
+        public required int[] Callers { get; init; }             // function indexes, in path order
+        public required int[] DefinitionStart { get; init; }     // names + 1
+        public required int[] Definitions { get; init; }         // function indexes
+
+        public static Model Build(List<(string Path, long Length, long Ticks)> files, IReadOnlyList<IndexedFunction>[] functions)
+        {
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            int functionCount = 0, calleeCount = 0;
+            foreach (var list in functions)
+            {
+                foreach (var f in list)
+                {
+                    distinct.Add(f.Name);
+                    functionCount++;
+                    calleeCount += f.Callees.Count;
+                    foreach (var c in f.Callees)
+                    {
+                        distinct.Add(c);
+                    }
+                }
+            }
+
+            var names = NameTable.Create(distinct, out var ids);
+            var fileStart = new int[files.Count + 1];
+            var functionFile = new int[functionCount];
+            var functionName = new int[functionCount];
+            var functionStatic = new byte[functionCount];
+            var functionLine = new int[functionCount];
+            var calleeStart = new int[functionCount + 1];
+            var callees = new int[calleeCount];
+            var calleeOwner = new int[calleeCount];
+            int fn = 0, cn = 0;
+            for (int i = 0; i < files.Count; i++)
+            {
+                fileStart[i] = fn;
+                foreach (var f in functions[i])
+                {
+                    functionFile[fn] = i;
+                    functionName[fn] = ids[f.Name];
+                    functionStatic[fn] = f.IsStatic ? (byte)1 : (byte)0;
+                    functionLine[fn] = f.Line;
+                    calleeStart[fn] = cn;
+                    foreach (var c in f.Callees)
+                    {
+                        calleeOwner[cn] = fn;
+                        callees[cn++] = ids[c];
+                    }
+
+                    fn++;
+                }
+            }
+
+            fileStart[files.Count] = fn;
+            calleeStart[fn] = cn;
+            var (callerStart, callerList) = Invert(names.Count, callees, k => calleeOwner[k]);
+            var (definitionStart, definitionList) = Invert(names.Count, functionName, f => f);
+            return new Model
+            {
+                Paths = [.. files.Select(f => f.Path)],
+                Lengths = [.. files.Select(f => f.Length)],
+                Ticks = [.. files.Select(f => f.Ticks)],
+                FileFunctionStart = fileStart,
+                FunctionFile = functionFile,
+                FunctionName = functionName,
+                FunctionStatic = functionStatic,
+                FunctionLine = functionLine,
+                CalleeStart = calleeStart,
+                Callees = callees,
+                Names = names,
+                CallerStart = callerStart,
+                Callers = callerList,
+                DefinitionStart = definitionStart,
+                Definitions = definitionList,
+            };
+        }
+
+        /// <summary>A counting sort of positions by the name at them: for each name, the owners of its positions in order.</summary>
+        private static (int[] Start, int[] Owners) Invert(int names, int[] nameAt, Func<int, int> owner)
+        {
+            var start = new int[names + 1];
+            foreach (int id in nameAt)
+            {
+                start[id + 1]++;
+            }
+
+            for (int i = 0; i < names; i++)
+            {
+                start[i + 1] += start[i];
+            }
+
+            var next = (int[])start.Clone();
+            var owners = new int[nameAt.Length];
+            for (int k = 0; k < nameAt.Length; k++)
+            {
+                owners[next[nameAt[k]]++] = owner(k);
+            }
+
+            return (start, owners);
+        }
+    }
+
+    /// <summary>Names as UTF-8 in one blob, sorted by bytes: found by binary search, decoded only when asked for.</summary>
+    private sealed class NameTable(byte[] blob, int[] offsets)
+    {
+        public byte[] Blob => blob;
+
+        public int[] Offsets => offsets;
+
+        public int Count => offsets.Length - 1;
+
+        public static NameTable Create(IEnumerable<string> names, out Dictionary<string, int> ids, bool sort = true)
+        {
+            var encoded = names.Select(n => (Name: n, Bytes: Encoding.UTF8.GetBytes(n))).ToList();
+            if (sort)
+            {
+                encoded.Sort((a, b) => a.Bytes.AsSpan().SequenceCompareTo(b.Bytes));
+            }
+
+            var offsets = new int[encoded.Count + 1];
+            var blob = new byte[encoded.Sum(e => e.Bytes.Length)];
+            ids = new Dictionary<string, int>(encoded.Count, StringComparer.Ordinal);
+            int at = 0;
+            for (int i = 0; i < encoded.Count; i++)
+            {
+                offsets[i] = at;
+                encoded[i].Bytes.CopyTo(blob, at);
+                at += encoded[i].Bytes.Length;
+                ids[encoded[i].Name] = i;
+            }
+
+            offsets[encoded.Count] = at;
+            return new NameTable(blob, offsets);
+        }
+
+        private ReadOnlySpan<byte> Bytes(int id) => blob.AsSpan(offsets[id], offsets[id + 1] - offsets[id]);
+
+        public string Get(int id) => Encoding.UTF8.GetString(Bytes(id));
+
+        public string[] All()
+        {
+            var all = new string[Count];
+            for (int i = 0; i < all.Length; i++)
+            {
+                all[i] = Get(i);
+            }
+
+            return all;
+        }
+
+        /// <summary>The id of <paramref name="name"/>, or -1.</summary>
+        public int Find(string name)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+            byte[]? rented = max > 512 ? ArrayPool<byte>.Shared.Rent(max) : null;
+            Span<byte> key = rented ?? stackalloc byte[512];
+            key = key[..Encoding.UTF8.GetBytes(name, key)];
+            int lo = 0, hi = Count - 1, found = -1;
+            while (lo <= hi)
+            {
+                int mid = lo + ((hi - lo) >> 1);
+                int c = Bytes(mid).SequenceCompareTo(key);
+                if (c == 0)
+                {
+                    found = mid;
+                    break;
+                }
+
+                if (c < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            return found;
+        }
+    }
+
+    private static Model? TryRead(string cacheFile, string root)
+    {
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(cacheFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        try
+        {
+            var r = new SpanReader(data);
+            if (!r.Bytes(4).SequenceEqual(Magic) || r.Int() != FormatVersion || r.String() != root)
+            {
+                return null;
+            }
+
+            var pathTable = new NameTable(r.Array<byte>(), r.Array<int>());
+            var paths = pathTable.All();
+            var model = new Model
+            {
+                Paths = paths,
+                Lengths = r.Array<long>(),
+                Ticks = r.Array<long>(),
+                FileFunctionStart = r.Array<int>(),
+                FunctionFile = r.Array<int>(),
+                FunctionName = r.Array<int>(),
+                FunctionStatic = r.Array<byte>(),
+                FunctionLine = r.Array<int>(),
+                CalleeStart = r.Array<int>(),
+                Callees = r.Array<int>(),
+                Names = new NameTable(r.Array<byte>(), r.Array<int>()),
+                CallerStart = r.Array<int>(),
+                Callers = r.Array<int>(),
+                DefinitionStart = r.Array<int>(),
+                Definitions = r.Array<int>(),
+            };
+            int files = paths.Length, functions = model.FunctionName.Length, names = model.Names.Count;
+            bool consistent = r.AtEnd && model.Lengths.Length == files && model.Ticks.Length == files && model.FileFunctionStart.Length == files + 1
+                && model.FunctionFile.Length == functions && model.FunctionStatic.Length == functions && model.FunctionLine.Length == functions
+                && model.CalleeStart.Length == functions + 1 && model.CallerStart.Length == names + 1 && model.DefinitionStart.Length == names + 1
+                && model.Callers.Length == model.Callees.Length && model.Definitions.Length == functions
+                && model.FileFunctionStart[files] == functions && model.CalleeStart[functions] == model.Callees.Length
+                && InRange(model.FunctionName, names) && InRange(model.Callees, names) && InRange(model.FunctionFile, files)
+                && InRange(model.Callers, functions) && InRange(model.Definitions, functions);
+            return consistent ? model : null;
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidDataException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static bool InRange(int[] values, int count)
+    {
+        foreach (int v in values)
+        {
+            if ((uint)v >= (uint)count)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void TryWrite(string cacheFile, string root, Model m)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
+            var pathTable = NameTable.Create(m.Paths, out _, sort: false);
+            string temp = cacheFile + "." + Environment.ProcessId + ".tmp";
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                stream.Write(Magic);
+                WriteInt(stream, FormatVersion);
+                byte[] rootBytes = Encoding.UTF8.GetBytes(root);
+                WriteInt(stream, rootBytes.Length);
+                stream.Write(rootBytes);
+
+                WriteArray<byte>(stream, pathTable.Blob);
+                WriteArray<int>(stream, pathTable.Offsets);
+                WriteArray<long>(stream, m.Lengths);
+                WriteArray<long>(stream, m.Ticks);
+                WriteArray<int>(stream, m.FileFunctionStart);
+                WriteArray<int>(stream, m.FunctionFile);
+                WriteArray<int>(stream, m.FunctionName);
+                WriteArray<byte>(stream, m.FunctionStatic);
+                WriteArray<int>(stream, m.FunctionLine);
+                WriteArray<int>(stream, m.CalleeStart);
+                WriteArray<int>(stream, m.Callees);
+                WriteArray<byte>(stream, m.Names.Blob);
+                WriteArray<int>(stream, m.Names.Offsets);
+                WriteArray<int>(stream, m.CallerStart);
+                WriteArray<int>(stream, m.Callers);
+                WriteArray<int>(stream, m.DefinitionStart);
+                WriteArray<int>(stream, m.Definitions);
+            }
+
+            File.Move(temp, cacheFile, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written only costs time next run.
+        }
+    }
+
+    private static void WriteInt(Stream s, int value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(b, value);
+        s.Write(b);
+    }
+
+    private static void WriteArray<T>(Stream s, T[] values)
+        where T : unmanaged
+    {
+        WriteInt(s, values.Length);
+        s.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    /// <summary>Reads what <see cref="TryWrite"/> wrote (little-endian, as the machine that wrote it).</summary>
+    private ref struct SpanReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _pos;
+
+        public readonly bool AtEnd => _pos == _data.Length;
+
+        public ReadOnlySpan<byte> Bytes(int n)
+        {
+            if (n < 0 || n > _data.Length - _pos)
+            {
+                throw new InvalidDataException("truncated index");
+            }
+
+            var s = _data.Slice(_pos, n);
+            _pos += n;
+            return s;
+        }
+
+        public int Int() => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
+
+        public string String() => Encoding.UTF8.GetString(Bytes(Int()));
+
+        public T[] Array<T>()
+            where T : unmanaged
+        {
+            int count = Int();
+            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            if (count < 0 || count > (_data.Length - _pos) / size)
+            {
+                throw new InvalidDataException("truncated index");
+            }
+
+            return MemoryMarshal.Cast<byte, T>(Bytes(count * size)).ToArray();
+        }
+    }
+}
