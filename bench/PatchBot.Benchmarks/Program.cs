@@ -6,6 +6,7 @@ using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules;
+using PatchBot.Rules.Model;
 using PatchBot.Tests.Support;
 
 namespace PatchBot.Benchmarks;
@@ -103,7 +104,7 @@ public class ReplayBenchmarks
             var item = MailReader.Read(stream, path).First();
             var files = item.Patches.SelectMany(p => p.Diff.Files).Where(f => !f.IsBinary && f.Path.EndsWith(".c", StringComparison.Ordinal)).ToList();
             _inputs = [new GraphInput(item.MessageId ?? "case", files)];
-            _graph = CallGraphBuilder.Build(_inputs);
+            _graph = CallGraphBuilder.Build(_inputs, IdiomModel.Default.Table);
             int findings = Analyzer.Analyze(_graph, _inputs).Findings.Count;
             if (findings > 0)
             {
@@ -117,5 +118,5 @@ public class ReplayBenchmarks
     public int Replay() => Analyzer.Analyze(_graph!, _inputs).Findings.Count;
 
     [Benchmark(Description = "CallGraphBuilder.Build + Analyzer.Analyze, same case")]
-    public int GraphAndReplay() => Analyzer.Analyze(CallGraphBuilder.Build(_inputs), _inputs).Findings.Count;
+    public int GraphAndReplay() => Analyzer.Analyze(CallGraphBuilder.Build(_inputs, IdiomModel.Default.Table), _inputs).Findings.Count;
 }

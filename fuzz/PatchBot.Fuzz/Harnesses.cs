@@ -3,6 +3,7 @@ using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules;
+using PatchBot.Rules.Model;
 
 namespace PatchBot.Fuzz;
 
@@ -80,7 +81,7 @@ internal static class Harnesses
         var changed = new FilePatch("drivers/fuzz/changed.c", "drivers/fuzz/changed.c", FileChangeKind.Modified,
             [new Hunk(1, oldLine, 1, newLine, "static int fuzz_probe(struct pci_dev *pdev)", mixed, 1)], 1);
         GraphInput[] inputs = [new GraphInput("<new@fuzz>", [newFile]), new GraphInput("<changed@fuzz>", [changed])];
-        var graph = CallGraphBuilder.Build(inputs);
+        var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table);
         var result = Analyzer.Analyze(graph, inputs);
         GC.KeepAlive(result);
     }

@@ -18,14 +18,61 @@ internal sealed class GraphBuilder
     public GraphBuilder Function(string name, string file, int start, int end, bool isStatic = true, string origin = Origin, params string[] parameters)
     {
         functions.Add(new FunctionNode(name, file, isStatic, start, end, Complete: true, NamedFromHunkContext: false,
-            parameters, "int", DiffLineKind.Added, origin));
+            parameters, "int", DiffLineKind.Added, origin)
+        {
+            ParameterNames = [.. parameters.Select(DeclaredName)],
+        });
         return this;
     }
 
     public GraphBuilder Call(string caller, string callee, string file, int line, string arguments = "pdev", DiffLineKind kind = DiffLineKind.Added, string origin = Origin)
     {
-        calls.Add(new CallSite(caller, callee, file, line, arguments, kind, origin));
+        calls.Add(new CallSite(caller, callee, file, line, SplitArguments(arguments), kind, origin));
         return this;
+    }
+
+    /// <summary>"struct pci_dev *pdev" gives "pdev": the identifier the declaration ends with.</summary>
+    private static string DeclaredName(string declaration)
+    {
+        var end = declaration.Length;
+        var start = end;
+        while (start > 0 && (char.IsAsciiLetterOrDigit(declaration[start - 1]) || declaration[start - 1] == '_'))
+        {
+            start--;
+        }
+
+        return declaration[start..end];
+    }
+
+    /// <summary>"pdev, f(a, b), 1" gives ["pdev", "f(a, b)", "1"]: split at commas outside brackets, as the C layer does.</summary>
+    private static List<string> SplitArguments(string arguments)
+    {
+        var result = new List<string>();
+        if (arguments.Trim().Length == 0)
+        {
+            return result;
+        }
+
+        int depth = 0, start = 0;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            switch (arguments[i])
+            {
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    result.Add(arguments[start..i].Trim());
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        result.Add(arguments[start..].Trim());
+        return result;
     }
 
     public GraphBuilder Register(RoleKind role, string function, string file, int line, string idiom, DiffLineKind kind = DiffLineKind.Added,

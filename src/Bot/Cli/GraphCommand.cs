@@ -101,7 +101,7 @@ internal static class GraphCommand
 
                 foreach (var c in graph.Calls.Where(c => c.Caller == f.Name && c.File == f.File).OrderBy(c => c.Line))
                 {
-                    sb.AppendLine($"    {c.Line}: calls {c.Callee}({c.Arguments}) [{c.LineKind.ToString().ToLowerInvariant()}]");
+                    sb.AppendLine($"    {c.Line}: calls {c.Callee}({string.Join(", ", c.Arguments)}) [{c.LineKind.ToString().ToLowerInvariant()}]");
                 }
             }
 
@@ -175,7 +175,13 @@ internal static class GraphCommand
                     json.WriteString("callee", c.Callee);
                     json.WriteString("file", c.File);
                     json.WriteNumber("line", c.Line);
-                    json.WriteString("arguments", c.Arguments);
+                    json.WriteStartArray("arguments");
+                    foreach (var argument in c.Arguments)
+                    {
+                        json.WriteStringValue(argument);
+                    }
+
+                    json.WriteEndArray();
                     json.WriteString("kind", c.LineKind.ToString().ToLowerInvariant());
                     json.WriteEndObject();
                 }

@@ -4,6 +4,7 @@ using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules;
 using PatchBot.Rules.Findings;
+using PatchBot.Rules.Model;
 
 namespace PatchBot.Engine.Check;
 
@@ -118,10 +119,10 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             return null;
         }
 
-        var graph = CallGraphBuilder.Build(inputs, graphOptions);
+        var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys))
         {
-            graph = CallGraphBuilder.Build(inputs, graphOptions);
+            graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
 
         foreach (var gap in graph.Gaps)

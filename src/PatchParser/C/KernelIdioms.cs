@@ -3,15 +3,162 @@ using PatchBot.PatchParser.Graph;
 
 namespace PatchBot.PatchParser.C;
 
-/// <summary>A file-scope macro that registers a function: which argument is the function and what role it gets.</summary>
-/// <param name="FunctionArg">0-based index of the argument naming the function (or object); -1 for "every identifier argument after the first".</param>
-internal sealed record RegistrationMacro(string Name, RoleKind Role, int FunctionArg, string? Detail = null);
+/// <summary>A file-scope macro call that gives a function a role: <c>NAME(..., fn, ...);</c>.</summary>
+/// <param name="FunctionArgument">0-based index of the argument naming the function (or object); -1 for
+/// "every identifier argument after the first" (dev_pm_ops definitions).</param>
+/// <param name="Detail">Copied to <see cref="Registration.Detail"/> (initcall level, driver struct type).</param>
+public sealed record RegistrationMacro(string Name, RoleKind Role, int FunctionArgument, string? Detail = null);
 
-/// <summary>A wrapper macro whose expansion is a DECLARE_PCI_FIXUP_*: <c>#define X(vid) DECLARE_PCI_FIXUP_...(..., hook)</c>.</summary>
-/// <param name="FixupMacro">The DECLARE_PCI_FIXUP_* it expands to.</param>
+/// <summary>The macro that puts a fixup in a named section: <c>NAME(section, ..., hook)</c>; the section name,
+/// after <paramref name="SectionPrefix"/>, is a phase of <paramref name="Phases"/> (compared ignoring case).</summary>
+public sealed record FixupSectionMacro(string Name, int SectionArgument, int HookArgument, string SectionPrefix,
+    IReadOnlyDictionary<string, RoleKind> Phases);
+
+/// <summary>A wrapper macro from mainline whose expansion registers <paramref name="Hook"/> with the fixup macro
+/// <paramref name="ExpandsTo"/>; used when the patch does not show its #define.</summary>
+public sealed record WrapperMacro(string Name, string ExpandsTo, string Hook);
+
+/// <summary>A designated initialiser <c>.Field = fn</c> in an initialiser of a struct named <paramref name="Struct"/>
+/// (or any struct whose name ends with <paramref name="StructSuffix"/>) gives fn <paramref name="Role"/>.</summary>
+/// <param name="Field">The member; null for every member of the struct.</param>
+/// <param name="StructAsDetail">The struct's name becomes <see cref="Registration.Detail"/>.</param>
+/// <param name="DetailField">A sibling member whose value becomes the detail (a notifier's priority); the
+/// registration is recorded at the end of the initialiser, with <paramref name="DetailDefault"/> when the member is not set.</param>
+public sealed record InitializerField(string? Struct, string? StructSuffix, string? Field, RoleKind Role,
+    bool StructAsDetail = false, string? DetailField = null, string? DetailDefault = null);
+
+/// <summary>A member of a struct (named, or by suffix) that is itself a struct of type <paramref name="Type"/>:
+/// <c>.driver = { ... }</c> of a *_driver is a device_driver.</summary>
+public sealed record NestedStruct(string? Struct, string? StructSuffix, string Field, string Type);
+
+/// <summary>A macro used inside an initialiser whose every function argument gets <paramref name="Role"/>
+/// (<c>SET_SYSTEM_SLEEP_PM_OPS(suspend, resume)</c>).</summary>
+public sealed record InitializerMacro(string Name, RoleKind Role);
+
+/// <summary>
+/// The kernel's registration idioms, as data: which macro, struct member or wrapper gives which role. The C
+/// layer knows only the shapes (a macro call at file scope, a designated initialiser, a #define wrapping a
+/// fixup macro); the content comes from the lifecycle model's idioms file (src/Rules/Model/idioms.json),
+/// loaded and validated by the rules and handed to <see cref="CallGraphBuilder.Build"/>.
+/// </summary>
+public sealed class KernelIdioms
+{
+    private readonly FrozenDictionary<string, RegistrationMacro> _fixups;
+    private readonly FrozenDictionary<string, RegistrationMacro> _fileScope;
+    private readonly FrozenDictionary<string, FixupWrapper> _wrappers;
+    private readonly FrozenDictionary<string, RoleKind> _phases;
+    private readonly FrozenDictionary<string, InitializerField[]> _fieldsByStruct;
+    private readonly InitializerField[] _fieldsBySuffix;
+    private readonly NestedStruct[] _nested;
+    private readonly FrozenDictionary<string, RoleKind> _initializerMacros;
+    private readonly FrozenSet<string> _pointerWrappers;
+
+    /// <param name="fixupMacros">DECLARE_PCI_FIXUP_* and the like: registration macros a wrapper #define may expand to.</param>
+    /// <param name="registrationMacros">Every other file-scope registration macro.</param>
+    public KernelIdioms(
+        IEnumerable<RegistrationMacro> fixupMacros,
+        FixupSectionMacro sectionMacro,
+        IEnumerable<RegistrationMacro> registrationMacros,
+        IEnumerable<WrapperMacro> wrapperMacros,
+        IEnumerable<InitializerField> initializerFields,
+        IEnumerable<NestedStruct> nestedStructs,
+        IEnumerable<InitializerMacro> initializerMacros,
+        IEnumerable<string> pointerWrappers)
+    {
+        ArgumentNullException.ThrowIfNull(sectionMacro);
+        SectionMacro = sectionMacro;
+        _fixups = fixupMacros.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        _fileScope = _fixups.Values.Concat(registrationMacros).ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        _wrappers = wrapperMacros
+            .Select(w => new FixupWrapper(w.Name, w.ExpandsTo, -1, w.Hook))
+            .ToFrozenDictionary(w => w.Name, StringComparer.Ordinal);
+        _phases = sectionMacro.Phases.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        var fields = initializerFields.ToList();
+        _fieldsByStruct = fields.Where(f => f.Struct is not null).GroupBy(f => f.Struct!, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _fieldsBySuffix = [.. fields.Where(f => f.Struct is null && f.StructSuffix is not null)];
+        _nested = [.. nestedStructs];
+        _initializerMacros = initializerMacros.ToFrozenDictionary(m => m.Name, m => m.Role, StringComparer.Ordinal);
+        _pointerWrappers = pointerWrappers.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    public FixupSectionMacro SectionMacro { get; }
+
+    /// <summary>Whether <paramref name="name"/> is a file-scope registration macro (a fixup macro included).</summary>
+    public bool IsFileScopeMacro(string name) => _fileScope.ContainsKey(name);
+
+    internal bool TryGetFileScopeMacro(string name, out RegistrationMacro macro) => _fileScope.TryGetValue(name, out macro!);
+
+    /// <summary>The role a fixup macro gives, and the index of its hook argument.</summary>
+    internal bool TryGetFixup(string macro, out RoleKind role, out int hookArgument)
+    {
+        if (_fixups.TryGetValue(macro, out RegistrationMacro? m))
+        {
+            role = m.Role;
+            hookArgument = m.FunctionArgument;
+            return true;
+        }
+
+        role = default;
+        hookArgument = -1;
+        return false;
+    }
+
+    /// <summary>A mainline wrapper macro, for when the patch does not show its #define.</summary>
+    internal bool TryGetMainlineWrapper(string name, out FixupWrapper wrapper) => _wrappers.TryGetValue(name, out wrapper!);
+
+    internal bool IsMainlineWrapper(string name) => _wrappers.ContainsKey(name);
+
+    /// <summary>The phase a fixup section name (".pci_fixup_final") stands for.</summary>
+    internal RoleKind? FixupRoleFromSection(string section)
+    {
+        int i = section.IndexOf(SectionMacro.SectionPrefix, StringComparison.Ordinal);
+        return i >= 0 && _phases.TryGetValue(section[(i + SectionMacro.SectionPrefix.Length)..], out RoleKind role) ? role : null;
+    }
+
+    /// <summary>The entry that gives a designated initialiser <c>.field = f</c> of <c>struct structType</c> a role, or null.</summary>
+    internal InitializerField? FieldRole(string structType, string field)
+    {
+        if (_fieldsByStruct.TryGetValue(structType, out InitializerField[]? exact))
+        {
+            return Array.Find(exact, f => f.Field is null || f.Field == field);
+        }
+
+        return Array.Find(_fieldsBySuffix, f => (f.Field is null || f.Field == field)
+            && structType.EndsWith(f.StructSuffix!, StringComparison.Ordinal));
+    }
+
+    /// <summary>The member whose value is the detail of a deferred registration in <c>struct structType</c>, or null.</summary>
+    internal InitializerField? DetailFieldOf(string structType) =>
+        _fieldsByStruct.TryGetValue(structType, out InitializerField[]? exact) ? Array.Find(exact, f => f.DetailField is not null) : null;
+
+    /// <summary>The struct type of a nested initialiser <c>.field = { ... }</c> in <c>struct structType</c>; empty when not known.</summary>
+    internal string NestedStructType(string structType, string field)
+    {
+        foreach (NestedStruct n in _nested)
+        {
+            if (n.Field == field && (n.Struct == structType
+                || (n.Struct is null && n.StructSuffix is not null && structType.EndsWith(n.StructSuffix, StringComparison.Ordinal))))
+            {
+                return n.Type;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>The role an initialiser macro gives each of its function arguments.</summary>
+    internal bool TryGetInitializerMacro(string name, out RoleKind role) => _initializerMacros.TryGetValue(name, out role);
+
+    /// <summary>Whether <paramref name="name"/>(x) stands for the function pointer x in an initialiser value.</summary>
+    internal bool IsPointerWrapper(string name) => _pointerWrappers.Contains(name);
+}
+
+/// <summary>A wrapper macro whose expansion is a fixup macro: <c>#define X(vid) DECLARE_PCI_FIXUP_...(..., hook)</c>.</summary>
+/// <param name="FixupMacro">The fixup macro it expands to, or the section name for the section macro.</param>
 /// <param name="HookParameter">Index of the wrapper's parameter passed as the hook, or -1 when the hook is <paramref name="HookName"/>.</param>
 /// <param name="HookName">The hook named literally in the expansion, when <paramref name="HookParameter"/> is -1.</param>
-/// <param name="DefinitionLine">File line of the DECLARE_PCI_FIXUP_* in the #define, when the #define was shown.</param>
+/// <param name="DefinitionLine">File line of the fixup macro in the #define, when the #define was shown.</param>
 internal sealed record FixupWrapper(
     string Name,
     string FixupMacro,
@@ -20,181 +167,9 @@ internal sealed record FixupWrapper(
     int? DefinitionLine = null,
     Diff.DiffLineKind? DefinitionLineKind = null);
 
-/// <summary>
-/// The registration idioms the C layer recognises, as data (kernel-model.md §6). One place: the lifecycle
-/// model may later own it.
-/// </summary>
-internal static class KernelIdioms
+/// <summary>C words the walkers need: statement keywords and the words that start a declaration.</summary>
+internal static class CWords
 {
-    private static readonly (string Suffix, RoleKind Role)[] FixupPhases =
-    [
-        ("EARLY", RoleKind.FixupEarly),
-        ("HEADER", RoleKind.FixupHeader),
-        ("FINAL", RoleKind.FixupFinal),
-        ("ENABLE", RoleKind.FixupEnable),
-        ("RESUME", RoleKind.FixupResume),
-        ("RESUME_EARLY", RoleKind.FixupResumeEarly),
-        ("SUSPEND", RoleKind.FixupSuspend),
-        ("SUSPEND_LATE", RoleKind.FixupSuspendLate),
-    ];
-
-    /// <summary>DECLARE_PCI_FIXUP_SECTION: include/linux/pci.h; the section argument gives the phase.</summary>
-    public const string FixupSectionMacro = "DECLARE_PCI_FIXUP_SECTION";
-
-    /// <summary>Wrappers known from mainline (drivers/pci/quirks.c), used when the #define is not in the patch.</summary>
-    public static readonly FrozenDictionary<string, FixupWrapper> MainlineFixupWrappers = new FixupWrapper[]
-    {
-        // quirks.c:5951 (7.0): DECLARE_PCI_FIXUP_CLASS_FINAL(PCI_VENDOR_ID_MICROSEMI, vid, PCI_CLASS_BRIDGE_OTHER, 8, quirk_switchtec_ntb_dma_alias)
-        new("SWITCHTEC_QUIRK", "DECLARE_PCI_FIXUP_CLASS_FINAL", -1, "quirk_switchtec_ntb_dma_alias"),
-        // quirks.c:6049 (7.0): DECLARE_PCI_FIXUP_CLASS_FINAL(PCI_VENDOR_ID_EFAR, vid, PCI_CLASS_BRIDGE_OTHER, 8, quirk_switchtec_ntb_dma_alias)
-        new("SWITCHTEC_PCI100X_QUIRK", "DECLARE_PCI_FIXUP_CLASS_FINAL", -1, "quirk_switchtec_ntb_dma_alias"),
-    }.ToFrozenDictionary(w => w.Name, StringComparer.Ordinal);
-
-    /// <summary>Every file-scope registration macro except the fixup wrappers.</summary>
-    public static readonly FrozenDictionary<string, RegistrationMacro> FileScopeMacros = BuildFileScopeMacros();
-
-    /// <summary>The role a DECLARE_PCI_FIXUP_* macro gives, and the index of its hook argument.</summary>
-    public static bool TryGetFixup(string macro, out RoleKind role, out int hookArg)
-    {
-        if (FileScopeMacros.TryGetValue(macro, out RegistrationMacro? m) && macro.StartsWith("DECLARE_PCI_FIXUP_", StringComparison.Ordinal))
-        {
-            role = m.Role;
-            hookArg = m.FunctionArg;
-            return true;
-        }
-
-        role = default;
-        hookArg = -1;
-        return false;
-    }
-
-    /// <summary>The phase a fixup section name (".pci_fixup_final") stands for.</summary>
-    public static RoleKind? FixupRoleFromSection(string section)
-    {
-        const string prefix = "pci_fixup_";
-        int i = section.IndexOf(prefix, StringComparison.Ordinal);
-        if (i < 0)
-        {
-            return null;
-        }
-
-        string phase = section[(i + prefix.Length)..].ToUpperInvariant();
-        foreach ((string suffix, RoleKind role) in FixupPhases)
-        {
-            if (phase == suffix)
-            {
-                return role;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>PM macros used inside a struct dev_pm_ops initialiser: every function argument is a PM callback.</summary>
-    public static readonly FrozenSet<string> PmOpsInitializerMacros = FrozenSet.Create(StringComparer.Ordinal,
-    [
-        "SET_SYSTEM_SLEEP_PM_OPS", "SYSTEM_SLEEP_PM_OPS", "SET_LATE_SYSTEM_SLEEP_PM_OPS", "LATE_SYSTEM_SLEEP_PM_OPS",
-        "SET_NOIRQ_SYSTEM_SLEEP_PM_OPS", "NOIRQ_SYSTEM_SLEEP_PM_OPS", "SET_RUNTIME_PM_OPS", "RUNTIME_PM_OPS",
-    ]);
-
-    /// <summary>Wrappers around a function pointer in an initialiser value: <c>.pm = pm_ptr(&amp;x)</c>.</summary>
-    public static readonly FrozenSet<string> PointerWrappers = FrozenSet.Create(StringComparer.Ordinal,
-    [
-        "pm_ptr", "pm_sleep_ptr", "of_match_ptr", "ACPI_PTR", "RUNTIME_PM_OPS_PTR", "IF_ENABLED",
-    ]);
-
-    /// <summary>The role a designated initialiser <c>.field = f</c> of <c>struct structType</c> gives f, or null.</summary>
-    public static RoleKind? FieldRole(string structType, string field)
-    {
-        switch (structType)
-        {
-            case "pci_error_handlers":
-                return RoleKind.ErrorHandler;
-            case "dev_pm_ops":
-                return RoleKind.PmCallback;
-            case "class_interface":
-                return field == "add_dev" ? RoleKind.ClassInterfaceAddDev : null;
-            case "subsys_interface":
-                return field == "add_dev" ? RoleKind.SubsysInterfaceAddDev : null;
-            case "iommu_ops":
-                return field == "probe_device" ? RoleKind.IommuProbeDevice : null;
-            case "notifier_block":
-                return field == "notifier_call" ? RoleKind.Notifier : null;
-        }
-
-        if (!structType.EndsWith("_driver", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return field switch
-        {
-            "probe" => RoleKind.DriverProbe,
-            "remove" or "remove_new" => RoleKind.DriverRemove,
-            "shutdown" => RoleKind.DriverShutdown,
-            "sriov_configure" => RoleKind.SriovConfigure,
-            "suspend" or "resume" or "suspend_late" or "resume_early" => RoleKind.PmCallback,
-            "groups" or "dev_groups" => RoleKind.AttributeGroups,
-            _ => null,
-        };
-    }
-
-    /// <summary>The struct type of a nested initialiser (<c>.driver = { ... }</c> of a *_driver is a device_driver).</summary>
-    public static string NestedStructType(string structType, string field) =>
-        field == "driver" && structType.EndsWith("_driver", StringComparison.Ordinal) ? "device_driver" : string.Empty;
-
-    private static FrozenDictionary<string, RegistrationMacro> BuildFileScopeMacros()
-    {
-        var list = new List<RegistrationMacro>();
-        foreach ((string suffix, RoleKind role) in FixupPhases)
-        {
-            list.Add(new("DECLARE_PCI_FIXUP_" + suffix, role, 2));
-            list.Add(new("DECLARE_PCI_FIXUP_CLASS_" + suffix, role, 4));
-        }
-
-        string[] levels =
-        [
-            "early", "pure", "core", "core_sync", "postcore", "postcore_sync", "arch", "arch_sync", "subsys",
-            "subsys_sync", "fs", "fs_sync", "rootfs", "device", "device_sync", "late", "late_sync",
-        ];
-        foreach (string level in levels)
-        {
-            int sync = level.IndexOf("_sync", StringComparison.Ordinal);
-            string name = sync < 0 ? level + "_initcall" : level[..sync] + "_initcall_sync";
-            list.Add(new(name, RoleKind.Initcall, 0, level));
-        }
-
-        list.Add(new("__initcall", RoleKind.Initcall, 0, "device"));
-        list.Add(new("module_init", RoleKind.ModuleInit, 0));
-        list.Add(new("module_exit", RoleKind.ModuleExit, 0));
-
-        foreach (string export in new[] { "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_NS", "EXPORT_SYMBOL_NS_GPL", "EXPORT_SYMBOL_FOR_MODULES", "EXPORT_SYMBOL_GPL_FOR_MODULES" })
-        {
-            list.Add(new(export, RoleKind.Export, 0));
-        }
-
-        // Driver registration helpers: the function argument is the driver struct (its .probe is registered by the struct).
-        foreach (string bus in new[] { "pci", "platform", "i2c", "spi", "usb", "pcie_port", "auxiliary", "amba", "mdio", "serdev", "hid", "virtio", "acpi", "mei_cl", "ntb" })
-        {
-            list.Add(new($"module_{bus}_driver", RoleKind.ModuleInit, 0, bus + "_driver"));
-            list.Add(new($"builtin_{bus}_driver", RoleKind.Initcall, 0, "device"));
-        }
-
-        list.Add(new("module_driver", RoleKind.ModuleInit, 0, "driver"));
-        list.Add(new("builtin_driver", RoleKind.Initcall, 0, "device"));
-        // module_platform_driver_probe(drv, probe): the probe function is the second argument.
-        list.Add(new("module_platform_driver_probe", RoleKind.DriverProbe, 1, "platform_driver"));
-        list.Add(new("builtin_platform_driver_probe", RoleKind.DriverProbe, 1, "platform_driver"));
-
-        // dev_pm_ops definitions: every function argument after the name is a PM callback.
-        foreach (string pm in new[] { "SIMPLE_DEV_PM_OPS", "DEFINE_SIMPLE_DEV_PM_OPS", "DEFINE_RUNTIME_DEV_PM_OPS", "UNIVERSAL_DEV_PM_OPS", "EXPORT_SIMPLE_DEV_PM_OPS", "EXPORT_GPL_SIMPLE_DEV_PM_OPS", "EXPORT_RUNTIME_DEV_PM_OPS", "EXPORT_GPL_RUNTIME_DEV_PM_OPS", "EXPORT_NS_SIMPLE_DEV_PM_OPS", "EXPORT_NS_GPL_SIMPLE_DEV_PM_OPS", "_DEFINE_DEV_PM_OPS" })
-        {
-            list.Add(new(pm, RoleKind.PmCallback, -1));
-        }
-
-        return list.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
-    }
-
     /// <summary>Control keywords that can precede '(' without being a call.</summary>
     public static readonly FrozenSet<string> StatementKeywords = FrozenSet.Create(StringComparer.Ordinal,
     [

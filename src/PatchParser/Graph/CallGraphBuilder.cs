@@ -9,9 +9,11 @@ namespace PatchBot.PatchParser.Graph;
 /// </summary>
 public static class CallGraphBuilder
 {
-    public static CallGraph Build(IReadOnlyList<GraphInput> inputs, GraphOptions? options = null)
+    /// <param name="idioms">The kernel's registration idioms: the lifecycle model's table (PatchBot.Rules).</param>
+    public static CallGraph Build(IReadOnlyList<GraphInput> inputs, KernelIdioms idioms, GraphOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(idioms);
         options ??= GraphOptions.Default;
         var all = new CFileFacts();
         foreach (GraphInput input in inputs)
@@ -23,7 +25,7 @@ public static class CallGraphBuilder
                     continue;
                 }
 
-                AnalyzeFile(file, input.Origin, options, all);
+                AnalyzeFile(file, input.Origin, idioms, options, all);
             }
         }
 
@@ -33,7 +35,7 @@ public static class CallGraphBuilder
         return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
     }
 
-    private static void AnalyzeFile(FilePatch file, string origin, GraphOptions options, CFileFacts all)
+    private static void AnalyzeFile(FilePatch file, string origin, KernelIdioms idioms, GraphOptions options, CFileFacts all)
     {
         var facts = new CFileFacts();
         var post = new List<CFragmentAnalyzer>();
@@ -43,7 +45,7 @@ public static class CallGraphBuilder
         {
             foreach (CFragment f in CFragment.FromHunks(file, ImageSide.Post))
             {
-                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, idioms, options.MaxTokensPerFile, options.MaxNesting);
                 post.Add(a);
                 if (a.Truncated)
                 {
@@ -61,7 +63,7 @@ public static class CallGraphBuilder
                     continue;
                 }
 
-                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, options.MaxTokensPerFile, options.MaxNesting);
+                CFragmentAnalyzer a = CFragmentAnalyzer.Tokenize(f, origin, facts, idioms, options.MaxTokensPerFile, options.MaxNesting);
                 pre.Add(a);
                 if (a.Truncated)
                 {
@@ -117,8 +119,8 @@ public static class CallGraphBuilder
                 continue;
             }
 
-            string[] args = call.Arguments.Split(',', StringSplitOptions.TrimEntries);
-            if (args.Length == 2)
+            IReadOnlyList<string> args = call.Arguments;
+            if (args.Count == 2)
             {
                 busOf.TryAdd((call.File, args[1].TrimStart('&').Trim()), args[0].TrimStart('&').Trim());
             }
@@ -167,6 +169,7 @@ public static class CallGraphBuilder
 
             bool header = old.DefinitionLineKind is not null || n.DefinitionLineKind is null;
             FunctionNode headerSource = header ? old : n;
+            FunctionNode parameterSource = headerSource.Parameters.Count > 0 ? headerSource : old.Parameters.Count > 0 ? old : n;
             result[index] = old with
             {
                 StartLine = Math.Min(old.StartLine, n.StartLine),
@@ -174,7 +177,8 @@ public static class CallGraphBuilder
                 Complete = old.Complete || n.Complete,
                 NamedFromHunkContext = old.NamedFromHunkContext && n.NamedFromHunkContext,
                 IsStatic = old.IsStatic || n.IsStatic,
-                Parameters = headerSource.Parameters.Count > 0 ? headerSource.Parameters : old.Parameters.Count > 0 ? old.Parameters : n.Parameters,
+                Parameters = parameterSource.Parameters,
+                ParameterNames = parameterSource.ParameterNames,
                 ReturnType = headerSource.ReturnType.Length > 0 ? headerSource.ReturnType : old.ReturnType.Length > 0 ? old.ReturnType : n.ReturnType,
                 DefinitionLineKind = headerSource.DefinitionLineKind,
             };

@@ -103,17 +103,22 @@ public sealed record FunctionNode(
     IReadOnlyList<string> Parameters,
     string ReturnType,
     DiffLineKind? DefinitionLineKind,
-    string Origin = "");
+    string Origin = "")
+{
+    /// <summary>The name each of <see cref="Parameters"/> declares, in the same order; empty for an unnamed one.</summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+}
 
 /// <summary>A call in a function body.</summary>
 /// <param name="Line">Post-image line of the call; pre-image line when <see cref="LineKind"/> is Removed.</param>
-/// <param name="Arguments">The argument text between the parentheses, whitespace collapsed.</param>
+/// <param name="Arguments">Each argument as written, whitespace collapsed; one longer than a few hundred
+/// characters is cut and ends in " ...". Empty for a call without arguments.</param>
 public sealed record CallSite(
     string Caller,
     string Callee,
     string File,
     int Line,
-    string Arguments,
+    IReadOnlyList<string> Arguments,
     DiffLineKind LineKind,
     string Origin = "");
 

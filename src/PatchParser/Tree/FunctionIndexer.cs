@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PatchBot.PatchParser.C;
 
 namespace PatchBot.PatchParser.Tree;
@@ -7,9 +8,10 @@ public sealed record IndexedFunction(string Name, bool IsStatic, int Line, IRead
 
 /// <summary>
 /// The cheap pass over a whole tree file that tree mode's index needs: which functions it defines and
-/// what each calls. It sees only shapes ("name ( ... ) {" at file scope, "name (" inside a body), which
-/// is enough to find the callers of a function across a kernel tree; the full analysis then reads the
-/// few files that matter.
+/// what each calls. A '{' at file scope opens a function when <see cref="FunctionHeader"/>, the recogniser the
+/// fragment analysis uses too, says its header is a definition; inside a body every "name (" not after '.' or
+/// '->' is a call. That is enough to find the callers of a function across a kernel tree; the full analysis
+/// then reads the few files that matter.
 /// </summary>
 public static class FunctionIndexer
 {
@@ -24,11 +26,8 @@ public static class FunctionIndexer
         var reader = new CTokenizer(text, new CTokenizerOptions { MaxTokens = maxTokens });
 
         int braceDepth = 0, parenDepth = 0;
-        bool sawStatic = false;
-        string? candidate = null;     // identifier just before a file-scope '('
-        int candidateLine = 0;
-        bool candidateClosed = false; // its ')' was seen and nothing but attributes since
-        bool candidateStatic = false;
+        var header = new List<CToken>(); // the file-scope declaration so far
+        int[] match = new int[64];
 
         string? current = null;       // the function whose body we are in
         bool currentStatic = false;
@@ -39,12 +38,13 @@ public static class FunctionIndexer
         while (reader.Read())
         {
             var tok = reader.Current;
-            if (tok.Kind is CTokenKind.Comment or CTokenKind.PreprocessorEnd || (tok.Traits & CTokenTraits.InPreprocessor) != 0
-                || tok.Kind == CTokenKind.PreprocessorStart)
+            if (tok.Kind is CTokenKind.Comment or CTokenKind.Error or CTokenKind.PreprocessorEnd
+                || (tok.Traits & CTokenTraits.InPreprocessor) != 0 || tok.Kind == CTokenKind.PreprocessorStart)
             {
                 continue;
             }
 
+            bool fileScope = braceDepth == 0;
             if (tok.Kind == CTokenKind.Punctuator && tok.Length == 1)
             {
                 char c = text[tok.Start];
@@ -55,35 +55,35 @@ public static class FunctionIndexer
                         {
                             callees!.Add(Name(names, text.Slice(last.Start, last.Length)));
                         }
-                        else if (current is null && braceDepth == 0 && parenDepth == 0 && last.Kind == CTokenKind.Identifier)
-                        {
-                            candidate = Name(names, text.Slice(last.Start, last.Length));
-                            candidateLine = last.Line;
-                            candidateStatic = sawStatic;
-                            candidateClosed = false;
-                        }
 
                         parenDepth++;
                         break;
                     case ')':
                         parenDepth = Math.Max(0, parenDepth - 1);
-                        if (parenDepth == 0 && braceDepth == 0 && candidate is not null)
-                        {
-                            candidateClosed = true;
-                        }
-
                         break;
                     case '{':
-                        if (braceDepth == 0 && parenDepth == 0 && candidateClosed && candidate is not null && last.IsPunctuator(text, ')'))
+                        if (braceDepth == 0 && parenDepth == 0)
                         {
-                            current = candidate;
-                            currentStatic = candidateStatic;
-                            currentLine = candidateLine;
-                            callees = new HashSet<string>(StringComparer.Ordinal);
+                            if (match.Length < header.Count)
+                            {
+                                match = new int[Math.Max(header.Count, match.Length * 2)];
+                            }
+
+                            var tokens = CollectionsMarshal.AsSpan(header);
+                            Span<int> partners = match.AsSpan(0, header.Count);
+                            TokenBuffer.MatchBrackets(text, tokens, partners);
+                            int name = FunctionHeader.FindName(text, tokens, partners, 0, header.Count);
+                            if (name >= 0)
+                            {
+                                current = Name(names, text.Slice(header[name].Start, header[name].Length));
+                                currentStatic = FunctionHeader.IsStatic(text, tokens, 0, name);
+                                currentLine = header[name].Line;
+                                callees = new HashSet<string>(StringComparer.Ordinal);
+                            }
+
+                            header.Clear();
                         }
 
-                        candidate = null;
-                        candidateClosed = false;
                         braceDepth++;
                         break;
                     case '}':
@@ -97,32 +97,25 @@ public static class FunctionIndexer
                                 callees = null;
                             }
 
-                            sawStatic = false;
+                            header.Clear();
+                            fileScope = false;
                         }
 
                         break;
                     case ';':
                         if (braceDepth == 0 && parenDepth == 0)
                         {
-                            sawStatic = false;
-                            candidate = null;
-                            candidateClosed = false;
+                            header.Clear();
+                            fileScope = false;
                         }
 
                         break;
                 }
             }
-            else if (tok.Kind == CTokenKind.Keyword && braceDepth == 0 && parenDepth == 0
-                && text.Slice(tok.Start, tok.Length).SequenceEqual("static"))
+
+            if (fileScope && braceDepth == 0)
             {
-                sawStatic = true;
-            }
-            else if (candidateClosed && braceDepth == 0 && parenDepth == 0 && tok.Kind is CTokenKind.Identifier or CTokenKind.Keyword
-                && !IsAttribute(text.Slice(tok.Start, tok.Length)))
-            {
-                // "int f(void) x" is not a definition (a declaration list or a macro); attributes may follow.
-                candidateClosed = false;
-                candidate = null;
+                header.Add(tok);
             }
 
             previous = last;
@@ -136,10 +129,6 @@ public static class FunctionIndexer
 
     private static bool IsMember(ReadOnlySpan<char> text, CToken before) =>
         before.IsPunctuator(text, "->") || before.IsPunctuator(text, '.');
-
-    private static bool IsAttribute(ReadOnlySpan<char> word) =>
-        word.SequenceEqual("__attribute__") || word.StartsWith("__acquires") || word.StartsWith("__releases")
-        || word.SequenceEqual("__must_hold") || word.SequenceEqual("__no_sanitize_address");
 }
 
 /// <summary>One string per distinct name: looked up by span, so a name seen before costs no allocation. Not thread-safe: one per worker.</summary>

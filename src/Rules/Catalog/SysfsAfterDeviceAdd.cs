@@ -64,7 +64,7 @@ internal sealed class SysfsAfterDeviceAdd : Rule
             return null;
         }
 
-        var args = BoundDevice.SplitArguments(call.Arguments);
+        var args = call.Arguments;
         if (index >= args.Count)
         {
             return null;

@@ -25,7 +25,7 @@ internal sealed class BoundDevice
         var entry = walker.Find(path.Entry.Function, path.Entry.File) ?? walker.Resolve(path.Entry.Function, path.Entry.File);
         if (entry is { Parameters.Count: > 0 })
         {
-            scope.AddParameter(entry.Parameters[0], asDevice: null);
+            scope.AddParameter(entry, 0, asDevice: null);
         }
         else
         {
@@ -39,21 +39,21 @@ internal sealed class BoundDevice
             var next = new BoundDevice();
             if (callee is { Parameters.Count: > 0 })
             {
-                var args = SplitArguments(call.Arguments);
+                var args = call.Arguments;
                 for (var i = 0; i < args.Count && i < callee.Parameters.Count; i++)
                 {
                     var arg = Normalize(args[i]);
                     if (scope.IsDevice(arg))
                     {
-                        next.AddParameter(callee.Parameters[i], asDevice: true);
+                        next.AddParameter(callee, i, asDevice: true);
                     }
                     else if (scope.IsKobject(arg))
                     {
-                        next.kobjects.Add(ParameterName(callee.Parameters[i]));
+                        next.kobjects.Add(NameOf(callee, i));
                     }
                     else if (scope.IsHolder(arg))
                     {
-                        next.AddParameter(callee.Parameters[i], asDevice: false);
+                        next.AddParameter(callee, i, asDevice: false);
                     }
                 }
             }
@@ -124,17 +124,21 @@ internal sealed class BoundDevice
         return false;
     }
 
-    private void AddParameter(string declaration, bool? asDevice)
+    /// <summary>Adds parameter <paramref name="index"/> of <paramref name="function"/> as the device or its holder.</summary>
+    private void AddParameter(FunctionNode function, int index, bool? asDevice)
     {
-        var name = ParameterName(declaration);
+        var name = NameOf(function, index);
         if (name.Length == 0)
         {
             return;
         }
 
-        var isDevice = asDevice ?? IsStructDevicePointer(declaration);
+        var isDevice = asDevice ?? IsStructDevicePointer(function.Parameters[index]);
         (isDevice ? devices : holders).Add(name);
     }
+
+    private static string NameOf(FunctionNode function, int index) =>
+        index < function.ParameterNames.Count ? function.ParameterNames[index] : string.Empty;
 
     /// <summary>Follows "x = &amp;pdev->dev", "struct kobject *k = &amp;dev->kobj" in a function until nothing changes.</summary>
     private void CloseOver(CallGraph graph, string function, string file)
@@ -177,8 +181,8 @@ internal sealed class BoundDevice
         return d.Contains("structdevice*", StringComparison.Ordinal);
     }
 
-    /// <summary>The declared name: the last identifier ("struct pci_dev *pdev" gives "pdev").</summary>
-    internal static string ParameterName(string declaration)
+    /// <summary>The declared name: the last identifier ("struct device *dev" gives "dev").</summary>
+    private static string DeclaredName(string declaration)
     {
         var span = declaration.AsSpan().Trim();
         var bracket = span.IndexOf('[');
@@ -206,7 +210,7 @@ internal sealed class BoundDevice
             return t.TrimStart('*');
         }
 
-        return ParameterName(target);
+        return DeclaredName(target);
     }
 
     private static bool IsIdentifierChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
@@ -241,56 +245,5 @@ internal sealed class BoundDevice
         }
 
         return depth == 0;
-    }
-
-    /// <summary>Splits an argument list at top-level commas.</summary>
-    internal static List<string> SplitArguments(string arguments)
-    {
-        var result = new List<string>();
-        var depth = 0;
-        var start = 0;
-        var inString = false;
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            var c = arguments[i];
-            if (inString)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"':
-                    inString = true;
-                    break;
-                case '(' or '[' or '{':
-                    depth++;
-                    break;
-                case ')' or ']' or '}':
-                    depth--;
-                    break;
-                case ',' when depth == 0:
-                    result.Add(arguments[start..i].Trim());
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        var last = arguments[start..].Trim();
-        if (last.Length > 0 || result.Count > 0)
-        {
-            result.Add(last);
-        }
-
-        return result;
     }
 }

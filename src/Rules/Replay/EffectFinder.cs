@@ -147,7 +147,7 @@ internal sealed class EffectFinder
     {
         foreach (var api in model.ApisNamed(call.Callee))
         {
-            if (api.ArgumentMentions is null || call.Arguments.Contains(api.ArgumentMentions, StringComparison.Ordinal))
+            if (api.ArgumentMentions is null || call.Arguments.Any(a => a.Contains(api.ArgumentMentions, StringComparison.Ordinal)))
             {
                 return api;
             }

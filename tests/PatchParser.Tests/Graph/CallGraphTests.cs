@@ -1,5 +1,6 @@
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
+using PatchBot.Rules.Model;
 using static PatchBot.PatchParser.Tests.Graph.TestPatches;
 
 namespace PatchBot.PatchParser.Tests.Graph;
@@ -61,7 +62,8 @@ public class CallGraphTests
         Assert.Equal((181, 188), (probe.StartLine, probe.EndLine));
 
         CallSite alias = Assert.Single(g.Calls, c => c.Callee == "pci_add_dma_alias");
-        Assert.Equal(("mei_me_add_func7_alias", 150, "pdev, PCI_DEVFN(PCI_SLOT(pdev->devfn), 7), 1"), (alias.Caller, alias.Line, alias.Arguments));
+        Assert.Equal(("mei_me_add_func7_alias", 150), (alias.Caller, alias.Line));
+        Assert.Equal(["pdev", "PCI_DEVFN(PCI_SLOT(pdev->devfn), 7)", "1"], alias.Arguments);
         Assert.Contains(g.Calls, c => c.Callee == "PCI_SLOT" && c.Caller == "mei_me_add_func7_alias");
         CallSite helperCall = Assert.Single(g.Calls, c => c.Callee == "mei_me_add_func7_alias");
         Assert.Equal(("mei_me_probe", 184, DiffLineKind.Added), (helperCall.Caller, helperCall.Line, helperCall.LineKind));
@@ -97,9 +99,11 @@ public class CallGraphTests
             +DECLARE_PCI_FIXUP_FINAL(0x1, 0x2, quirk_x);
             """, 50);
         CallSite removed = Assert.Single(g.Calls, c => c.LineKind == DiffLineKind.Removed);
-        Assert.Equal((52, "pdev, 0", "quirk_x"), (removed.Line, removed.Arguments, removed.Caller));
+        Assert.Equal((52, "quirk_x"), (removed.Line, removed.Caller));
+        Assert.Equal(["pdev", "0"], removed.Arguments);
         CallSite added = Assert.Single(g.Calls, c => c.LineKind == DiffLineKind.Added);
-        Assert.Equal((52, "pdev, 0, 1"), (added.Line, added.Arguments));
+        Assert.Equal(52, added.Line);
+        Assert.Equal(["pdev", "0", "1"], added.Arguments);
         Assert.Single(g.Functions);
         Registration old = Assert.Single(g.Registrations, r => r.LineKind == DiffLineKind.Removed);
         Assert.Equal((RoleKind.FixupHeader, 54), (old.Role, old.Line));
@@ -179,18 +183,18 @@ public class CallGraphTests
         }
 
         FilePatch file = File("drivers/x.c", Hunk(body.TrimEnd('\n')));
-        CallGraph deep = CallGraphBuilder.Build([new GraphInput("s", [file])], new GraphOptions { MaxDepth = 4 });
+        CallGraph deep = CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxDepth = 4 });
         var gaps = new List<CoverageGap>();
         Assert.Empty(deep.PathsTo("f10", "drivers/x.c", gaps));
         Assert.Contains("longer than 4", Assert.Single(gaps).Reason, StringComparison.Ordinal);
 
-        CallGraph many = CallGraphBuilder.Build([new GraphInput("s", [file])], new GraphOptions { MaxPaths = 5 });
+        CallGraph many = CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxPaths = 5 });
         gaps.Clear();
         Assert.Equal(5, many.PathsTo("f10", "drivers/x.c", gaps).Count);
         Assert.Contains("more than 5 paths", Assert.Single(gaps).Reason, StringComparison.Ordinal);
 
         // Without limits: 2^10 acyclic paths (each call site of a pair is its own edge).
-        Assert.Equal(1024, CallGraphBuilder.Build([new GraphInput("s", [file])], new GraphOptions { MaxPaths = 5000 }).PathsTo("f10", "drivers/x.c").Count);
+        Assert.Equal(1024, CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxPaths = 5000 }).PathsTo("f10", "drivers/x.c").Count);
     }
 
     [Fact]
@@ -215,7 +219,7 @@ public class CallGraphTests
     public void Token_limit_and_unnamed_function_are_gaps()
     {
         FilePatch file = File("drivers/x.c", Hunk("+static void f(void)\n+{\n+\tg(1, 2, 3, 4, 5);\n+}\n"));
-        CallGraph g = CallGraphBuilder.Build([new GraphInput("o", [file])], new GraphOptions { MaxTokensPerFile = 5 });
+        CallGraph g = CallGraphBuilder.Build([new GraphInput("o", [file])], IdiomModel.Default.Table, new GraphOptions { MaxTokensPerFile = 5 });
         CoverageGap gap = Assert.Single(g.Gaps);
         Assert.Contains("token limit", gap.Reason, StringComparison.Ordinal);
         Assert.Equal("o", gap.Origin);
@@ -236,7 +240,7 @@ public class CallGraphTests
             +}
             """));
         FilePatch reg = File("drivers/x.c", Hunk(" static void helper(struct pci_dev *d)\n {\n \tpci_add_dma_alias(d, 0, 1);\n }\n+DECLARE_PCI_FIXUP_ENABLE(1, 2, helper);", 10, 10));
-        CallGraph g = CallGraphBuilder.Build([new GraphInput("1/2", [doc, call]), new GraphInput("2/2", [reg])]);
+        CallGraph g = CallGraphBuilder.Build([new GraphInput("1/2", [doc, call]), new GraphInput("2/2", [reg])], IdiomModel.Default.Table);
         Assert.DoesNotContain(g.Calls, c => c.File.EndsWith(".rst", StringComparison.Ordinal));
         CallPath p = Assert.Single(g.PathsTo("pci_add_dma_alias", "drivers/pci/pci.c"), x => x.Calls[0].Origin == "1/2");
         Assert.Equal("2/2", p.Entry.Origin);
@@ -265,7 +269,7 @@ public class CallGraphTests
         FilePatch patch = File("drivers/x.c", Hunk(" \thelper(d);\n-\treturn 1;\n+\treturn 0;", 8, 8, "static int x_probe(struct pci_dev *d, const struct pci_device_id *id)"));
         var (whole, problems) = PatchApplier.Apply(patch, preImage);
         Assert.Empty(problems);
-        CallGraph g = CallGraphBuilder.Build([new GraphInput("t", [whole])]);
+        CallGraph g = CallGraphBuilder.Build([new GraphInput("t", [whole])], IdiomModel.Default.Table);
         Registration r = Assert.Single(g.Registrations);
         Assert.False(r.Inferred);
         Assert.Equal(13, r.Line);

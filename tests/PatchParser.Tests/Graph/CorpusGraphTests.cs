@@ -5,6 +5,7 @@ using PatchBot.PatchParser.C;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Tests.C;
+using PatchBot.Rules.Model;
 
 namespace PatchBot.PatchParser.Tests.Graph;
 
@@ -83,7 +84,7 @@ public class CorpusGraphTests
     public void Graph_builds_on_every_case(string name)
     {
         ParsedDiff diff = ReadCase(name);
-        CallGraph g = CallGraphBuilder.Build([new GraphInput(name, diff.Files)]);
+        CallGraph g = CallGraphBuilder.Build([new GraphInput(name, diff.Files)], IdiomModel.Default.Table);
         Assert.All(g.Functions, f => Assert.True(f.StartLine <= f.EndLine, $"{f.Name}: {f.StartLine}..{f.EndLine}"));
         Assert.All(g.Calls, c => Assert.True(c.Line > 0));
         Assert.All(g.Registrations, r => Assert.Equal(name, r.Origin));
@@ -94,7 +95,7 @@ public class CorpusGraphTests
     public void Labelled_entry_reaches_the_function(string name, string file, string function, string via)
     {
         ParsedDiff diff = ReadCase(name);
-        CallGraph g = CallGraphBuilder.Build([new GraphInput(name, diff.Files)]);
+        CallGraph g = CallGraphBuilder.Build([new GraphInput(name, diff.Files)], IdiomModel.Default.Table);
         IReadOnlyList<CallPath> paths = g.PathsTo(function, file);
         Assert.NotEmpty(paths);
 

@@ -1,5 +1,6 @@
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
+using PatchBot.Rules.Model;
 
 namespace PatchBot.PatchParser.Tests.Graph;
 
@@ -43,7 +44,7 @@ internal static class TestPatches
         new(null, path, FileChangeKind.Added, [Hunk(string.Join("\n", text.TrimEnd('\n').Split('\n').Select(l => "+" + l)), 0, 1)], 1);
 
     public static CallGraph BuildGraph(params FilePatch[] files) =>
-        CallGraphBuilder.Build([new GraphInput("test", files)]);
+        CallGraphBuilder.Build([new GraphInput("test", files)], IdiomModel.Default.Table);
 
     public static CallGraph BuildGraph(string path, string hunkBody, int start = 1, string section = "") =>
         BuildGraph(File(path, Hunk(hunkBody, start, start, section)));

@@ -2,6 +2,7 @@ using System.Text;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
+using PatchBot.Rules.Model;
 using static PatchBot.PatchParser.Tests.Mail.MailTestKit;
 
 namespace PatchBot.PatchParser.Tests.Hostile;
@@ -147,7 +148,7 @@ public class LimitTests
         string text = string.Concat(Enumerable.Range(0, 1000).Select(i => $"static int f{i}(void) {{ return {i}; }}\n"));
         var file = new FilePatch(null, "drivers/x.c", FileChangeKind.Added,
             [new Hunk(0, 0, 1, 1000, "", text.TrimEnd('\n').Split('\n').Select((l, i) => new DiffLine(DiffLineKind.Added, l, 0, i + 1, i + 1)).ToList(), 1)], 1);
-        var graph = CallGraphBuilder.Build([new GraphInput("o", [file])], new GraphOptions { MaxTokensPerFile = 500 });
+        var graph = CallGraphBuilder.Build([new GraphInput("o", [file])], IdiomModel.Default.Table, new GraphOptions { MaxTokensPerFile = 500 });
         Assert.Contains(graph.Gaps, g => g.Reason.Contains("token limit (500", StringComparison.Ordinal));
         Assert.True(graph.Functions.Count < 1000);
     }
@@ -161,7 +162,7 @@ public class LimitTests
         string text = "static struct pci_driver d = " + new string('{', depth) + ".probe = p" + new string('}', depth) + ";";
         var file = new FilePatch(null, "drivers/x.c", FileChangeKind.Added,
             [new Hunk(0, 0, 1, 1, "", [new DiffLine(DiffLineKind.Added, text, 0, 1, 1)], 1)], 1);
-        var graph = CallGraphBuilder.Build([new GraphInput("o", [file])], new GraphOptions { MaxNesting = 32 });
+        var graph = CallGraphBuilder.Build([new GraphInput("o", [file])], IdiomModel.Default.Table, new GraphOptions { MaxNesting = 32 });
         Assert.Equal(over, graph.Gaps.Any(g => g.Reason.Contains("nested deeper than 32", StringComparison.Ordinal)));
     }
 }

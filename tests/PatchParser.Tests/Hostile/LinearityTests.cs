@@ -4,6 +4,7 @@ using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules;
+using PatchBot.Rules.Model;
 using static PatchBot.PatchParser.Tests.Mail.MailTestKit;
 
 namespace PatchBot.PatchParser.Tests.Hostile;
@@ -139,7 +140,7 @@ public class LinearityTests
         var file = new FilePatch(null, "drivers/pci/scale.c", FileChangeKind.Added,
             [new Hunk(0, 0, 1, 0, string.Empty, text.Split('\n').Select((l, i) => new DiffLine(DiffLineKind.Added, l, 0, i + 1, i + 1)).ToList(), 1)], 1);
         GraphInput[] inputs = [new GraphInput("scale", [file])];
-        var graph = CallGraphBuilder.Build(inputs);
+        var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table);
         var result = Analyzer.Analyze(graph, inputs);
         return graph.Functions.Count + graph.Calls.Count + graph.Registrations.Count + result.Findings.Count + result.Notes.Count;
     };

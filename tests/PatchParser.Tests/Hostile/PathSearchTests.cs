@@ -3,6 +3,7 @@ using System.Text;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.Rules;
+using PatchBot.Rules.Model;
 
 namespace PatchBot.PatchParser.Tests.Hostile;
 
@@ -43,7 +44,7 @@ public class PathSearchTests
     public void Replay_of_an_effect_with_no_entry_point_above_is_fast()
     {
         GraphInput[] inputs = [new GraphInput("o", [Ladder(20, "pci_add_dma_alias", probeCalls: null)])];
-        var graph = CallGraphBuilder.Build(inputs);
+        var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table);
         Fast(() => Assert.Empty(Analyzer.Analyze(graph, inputs).Findings));
     }
 
@@ -51,16 +52,16 @@ public class PathSearchTests
     public void Replay_of_an_effect_under_a_deep_ladder_is_fast_and_still_found_when_near()
     {
         GraphInput[] far = [new GraphInput("o", [Ladder(30, "pci_add_dma_alias", probeCalls: "a29")])];
-        Fast(() => Analyzer.Analyze(CallGraphBuilder.Build(far), far));
+        Fast(() => Analyzer.Analyze(CallGraphBuilder.Build(far, IdiomModel.Default.Table), far));
         GraphInput[] near = [new GraphInput("o", [Ladder(8, "pci_add_dma_alias", probeCalls: "a7")])];
-        var result = Analyzer.Analyze(CallGraphBuilder.Build(near), near);
+        var result = Analyzer.Analyze(CallGraphBuilder.Build(near, IdiomModel.Default.Table), near);
         Assert.NotEmpty(result.Findings);
     }
 
     [Fact]
     public void Paths_to_a_function_no_entry_reaches_are_found_fast()
     {
-        var graph = CallGraphBuilder.Build([new GraphInput("o", [Ladder(30, "other_function", probeCalls: "a29")])]);
+        var graph = CallGraphBuilder.Build([new GraphInput("o", [Ladder(30, "other_function", probeCalls: "a29")])], IdiomModel.Default.Table);
         var gaps = new List<CoverageGap>();
         Fast(() => Assert.Empty(graph.PathsTo("pci_add_dma_alias", "drivers/x.c", gaps)));
         Assert.Empty(gaps);
@@ -69,7 +70,7 @@ public class PathSearchTests
     [Fact]
     public void Paths_to_a_reachable_function_are_cut_at_the_limit_fast()
     {
-        var graph = CallGraphBuilder.Build([new GraphInput("o", [Ladder(12, "pci_add_dma_alias", probeCalls: "a11")])]);
+        var graph = CallGraphBuilder.Build([new GraphInput("o", [Ladder(12, "pci_add_dma_alias", probeCalls: "a11")])], IdiomModel.Default.Table);
         var gaps = new List<CoverageGap>();
         IReadOnlyList<CallPath> paths = [];
         Fast(() => paths = graph.PathsTo("a0", "drivers/x.c", gaps));
