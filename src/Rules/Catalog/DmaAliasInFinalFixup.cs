@@ -1,3 +1,4 @@
+using PatchBot.PatchParser.Graph;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
 using PatchBot.Rules.Replay;
@@ -9,12 +10,22 @@ internal sealed class DmaAliasInFinalFixup : Rule
 {
     public const string Id = "dma-alias-in-final-fixup";
 
+    /// <summary>The mainline wrapper macros around a FINAL fixup, as the idioms model lists them.</summary>
+    private static IEnumerable<WrapperEntry> FinalWrappers
+    {
+        get
+        {
+            var idioms = IdiomModel.Default.Document;
+            return idioms.WrapperMacros.Where(w => idioms.FixupMacros.Any(m => m.Macro == w.ExpandsTo && m.Role == RoleKind.FixupFinal));
+        }
+    }
+
     public override RuleMetadata Metadata { get; } = new(
         Id,
         "DMA alias added in a FINAL fixup",
         Severity.Warning,
         "pci_add_dma_alias() reached only from DECLARE_PCI_FIXUP_FINAL / DECLARE_PCI_FIXUP_CLASS_FINAL, directly or through a "
-        + "wrapper macro such as SWITCHTEC_QUIRK() or SWITCHTEC_PCI100X_QUIRK().",
+        + $"wrapper macro such as {string.Join(" or ", FinalWrappers.Select(w => w.Macro + "()"))}.",
         "FINAL fixups run in pci_bus_add_device() (drivers/pci/bus.c), after device_add() has already sent "
         + "BUS_NOTIFY_ADD_DEVICE and the IOMMU core has built the device's group (drivers/iommu/iommu.c "
         + "iommu_bus_notifier()). At x86 boot this happens to work: the root bus is scanned at subsys_initcall, FINAL fixups "
@@ -40,7 +51,8 @@ internal sealed class DmaAliasInFinalFixup : Rule
         """,
         [
             "drivers/pci/bus.c pci_bus_add_device(): pci_fixup_device(pci_fixup_final, dev) after device_add()",
-            "drivers/pci/quirks.c pci_apply_final_quirks() (fs_initcall_sync), SWITCHTEC_QUIRK(), quirk_switchtec_ntb_dma_alias()",
+            "drivers/pci/quirks.c pci_apply_final_quirks() (fs_initcall_sync), "
+                + string.Join(", ", FinalWrappers.Take(1).Select(w => $"{w.Macro}(), {w.Hook}()")),
             "arch/x86/kernel/pci-dma.c pci_iommu_init() (rootfs_initcall)",
             "drivers/iommu/iommu.c iommu_bus_notifier(), bus_iommu_probe()",
         ],
