@@ -25,7 +25,6 @@ public sealed class LifecycleModelTests
             .Concat(Model.Document.FieldWrites.Select(f => f.Source))
             .Concat(Model.Document.Roles.Select(r => r.Source))
             .Concat(Model.Document.MainlineFunctions.Select(f => f.Source))
-            .Concat(Model.Document.MainlineMacros.Select(m => m.Source))
             .Concat(Model.Document.Exempt.Select(x => x.Source))
             .ToList();
         Assert.NotEmpty(sources);
@@ -92,8 +91,6 @@ public sealed class LifecycleModelTests
         {
             Assert.Equal(KernelEffect.AddsDmaAlias, Model.MainlineFunction(name)?.Effect);
         }
-
-        Assert.Equal(RoleKind.FixupFinal, Model.MainlineMacro("SWITCHTEC_QUIRK")?.Role);
     }
 
     [Theory]

@@ -19,7 +19,6 @@ internal sealed class LifecycleModel
     private readonly Dictionary<DeviceEvent, EventEntry> events;
     private readonly Dictionary<string, List<ApiEntry>> apis;
     private readonly Dictionary<string, MainlineFunctionEntry> mainlineFunctions;
-    private readonly Dictionary<string, MainlineMacroEntry> mainlineMacros;
     private readonly Dictionary<(string Scenario, DeviceEvent Event), int> positions = [];
 
     internal LifecycleModel(ModelDocument document)
@@ -29,7 +28,6 @@ internal sealed class LifecycleModel
         apis = document.Apis.GroupBy(a => a.Function, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         mainlineFunctions = document.MainlineFunctions.ToDictionary(f => f.Function, StringComparer.Ordinal);
-        mainlineMacros = document.MainlineMacros.ToDictionary(m => m.Macro, StringComparer.Ordinal);
         foreach (var scenario in document.Scenarios)
         {
             for (var i = 0; i < scenario.Timeline.Count; i++)
@@ -78,7 +76,6 @@ internal sealed class LifecycleModel
         foreach (var f in document.FieldWrites) { Source(f.Source, $"field write {f.Field ?? f.ValueMentions}"); }
         foreach (var r in document.Roles) { Source(r.Source, $"role {r.Role}"); }
         foreach (var f in document.MainlineFunctions) { Source(f.Source, $"mainline function {f.Function}"); }
-        foreach (var m in document.MainlineMacros) { Source(m.Source, $"mainline macro {m.Macro}"); }
         foreach (var x in document.Exempt) { Source(x.Source, $"exempt {x.Path ?? x.PathPrefix}"); }
 
         foreach (var scenario in document.Scenarios)
@@ -135,8 +132,6 @@ internal sealed class LifecycleModel
 
     public MainlineFunctionEntry? MainlineFunction(string function) =>
         mainlineFunctions.GetValueOrDefault(function);
-
-    public MainlineMacroEntry? MainlineMacro(string macro) => mainlineMacros.GetValueOrDefault(macro);
 
     /// <summary>The event at which a registration's function runs, or null when the role is not an entry point.</summary>
     public (DeviceEvent Event, RoleEntry Entry)? EventOf(Registration registration)

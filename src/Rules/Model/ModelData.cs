@@ -31,9 +31,6 @@ internal sealed record RoleEntry(RoleKind Role, DeviceEvent Event, string Source
 /// <summary>A mainline function a patch may register without showing its body.</summary>
 internal sealed record MainlineFunctionEntry(string Function, KernelEffect Effect, string How, string Source);
 
-/// <summary>A mainline wrapper macro around DECLARE_PCI_FIXUP_*.</summary>
-internal sealed record MainlineMacroEntry(string Macro, string ExpandsTo, RoleKind Role, string Handler, string Source);
-
 /// <summary>Code that may have an effect by design (the API itself, IOMMU drivers' own alias code).</summary>
 internal sealed record ExemptEntry(KernelEffect Effect, string Reason, string Source, string? Path = null, string? PathPrefix = null);
 
@@ -46,5 +43,4 @@ internal sealed record ModelDocument(
     IReadOnlyList<FieldWriteEntry> FieldWrites,
     IReadOnlyList<RoleEntry> Roles,
     IReadOnlyList<MainlineFunctionEntry> MainlineFunctions,
-    IReadOnlyList<MainlineMacroEntry> MainlineMacros,
     IReadOnlyList<ExemptEntry> Exempt);
