@@ -23,6 +23,7 @@ public sealed class IdiomModelTests
             .Concat(Document.NestedStructs.Select(n => n.Source))
             .Concat(Document.InitializerMacros.Select(m => m.Source))
             .Concat(Document.PointerWrappers.Select(p => p.Source))
+            .Concat(Document.Signatures.Select(s => s.Source))
             .ToList();
         Assert.NotEmpty(sources);
         Assert.All(sources, s => Assert.Matches(@"^(drivers|include)/[\w./-]+\.[ch] (\w+\(\)|struct \w+)", s));

@@ -35,6 +35,14 @@ public sealed record NestedStruct(string? Struct, string? StructSuffix, string F
 /// (<c>SET_SYSTEM_SLEEP_PM_OPS(suspend, resume)</c>).</summary>
 public sealed record InitializerMacro(string Name, RoleKind Role);
 
+/// <summary>A signature only one kind of callback has, so a function with it and no registration seen gets
+/// <paramref name="Role"/> (inferred): <c>int f(struct pci_dev *, const struct pci_device_id *)</c> is a pci_driver .probe.</summary>
+/// <param name="ParameterTypes">Each parameter's type, which its declaration must start with (white space ignored).</param>
+/// <param name="Idiom">The <see cref="Registration.Idiom"/> given ("pci_driver.probe").</param>
+/// <param name="OnlyWhenNotCalled">Only when no function in the patch calls it (the signature is shared with helpers).</param>
+public sealed record RoleSignature(string ReturnType, IReadOnlyList<string> ParameterTypes, RoleKind Role, string Idiom,
+    string? Detail = null, bool OnlyWhenNotCalled = false);
+
 /// <summary>
 /// The kernel's registration idioms, as data: which macro, struct member or wrapper gives which role. The C
 /// layer knows only the shapes (a macro call at file scope, a designated initialiser, a #define wrapping a
@@ -63,7 +71,8 @@ public sealed class KernelIdioms
         IEnumerable<InitializerField> initializerFields,
         IEnumerable<NestedStruct> nestedStructs,
         IEnumerable<InitializerMacro> initializerMacros,
-        IEnumerable<string> pointerWrappers)
+        IEnumerable<string> pointerWrappers,
+        IEnumerable<RoleSignature> signatures)
     {
         ArgumentNullException.ThrowIfNull(sectionMacro);
         SectionMacro = sectionMacro;
@@ -80,9 +89,13 @@ public sealed class KernelIdioms
         _nested = [.. nestedStructs];
         _initializerMacros = initializerMacros.ToFrozenDictionary(m => m.Name, m => m.Role, StringComparer.Ordinal);
         _pointerWrappers = pointerWrappers.ToFrozenSet(StringComparer.Ordinal);
+        Signatures = [.. signatures];
     }
 
     public FixupSectionMacro SectionMacro { get; }
+
+    /// <summary>Signatures that give a role without a registration, in the order they are tried.</summary>
+    public IReadOnlyList<RoleSignature> Signatures { get; }
 
     /// <summary>Whether <paramref name="name"/> is a file-scope registration macro (a fixup macro included).</summary>
     public bool IsFileScopeMacro(string name) => _fileScope.ContainsKey(name);

@@ -31,7 +31,7 @@ public static class CallGraphBuilder
 
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
-        InferRoles(functions, all.Registrations, all.Calls);
+        InferRoles(functions, all.Registrations, all.Calls, idioms);
         return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
     }
 
@@ -188,13 +188,17 @@ public static class CallGraphBuilder
     }
 
     /// <summary>
-    /// Roles from signatures the kernel requires, for functions with no registration seen. Only unambiguous
-    /// signatures: pci_driver .probe, pci_error_handlers .error_detected, and a platform_driver callback
-    /// (<c>int f(struct platform_device *)</c>: .probe, or .remove before 6.11; both run on a registered,
-    /// bound device) when no function in the patch calls it.
+    /// Roles from signatures the kernel requires (<see cref="KernelIdioms.Signatures"/>), for functions with no
+    /// registration seen: the first signature whose return type and parameter types match (each parameter
+    /// declaration starts with the type, white space ignored) gives its role.
     /// </summary>
-    private static void InferRoles(List<FunctionNode> functions, List<Registration> registrations, IReadOnlyCollection<CallSite> calls)
+    private static void InferRoles(List<FunctionNode> functions, List<Registration> registrations, IReadOnlyCollection<CallSite> calls, KernelIdioms idioms)
     {
+        if (idioms.Signatures.Count == 0)
+        {
+            return;
+        }
+
         var called = new HashSet<string>(calls.Where(c => c.LineKind != DiffLineKind.Removed).Select(c => c.Callee), StringComparer.Ordinal);
         var seen = new HashSet<(string, string)>();
         foreach (Registration r in registrations)
@@ -205,6 +209,9 @@ public static class CallGraphBuilder
             }
         }
 
+        var signatures = idioms.Signatures
+            .Select(s => (Signature: s, ReturnType: Squash(s.ReturnType), Parameters: s.ParameterTypes.Select(Squash).ToArray()))
+            .ToList();
         foreach (FunctionNode f in functions)
         {
             if (f.DefinitionLineKind == DiffLineKind.Removed || seen.Contains((f.File, f.Name)))
@@ -212,33 +219,18 @@ public static class CallGraphBuilder
                 continue;
             }
 
-            if (f.Parameters.Count == 1 && Squash(f.ReturnType) == "int" && !called.Contains(f.Name)
-                && Squash(f.Parameters[0]).StartsWith("structplatform_device*", StringComparison.Ordinal))
-            {
-                registrations.Add(new Registration(RoleKind.DriverProbe, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
-                    "platform_driver.probe", Inferred: true, Detail: "platform_driver", Origin: f.Origin));
-                continue;
-            }
-
-            if (f.Parameters.Count != 2)
-            {
-                continue;
-            }
-
-            string p0 = Squash(f.Parameters[0]);
-            string p1 = Squash(f.Parameters[1]);
             string ret = Squash(f.ReturnType);
-            if (ret == "int" && p0.StartsWith("structpci_dev*", StringComparison.Ordinal)
-                && p1.StartsWith("conststructpci_device_id*", StringComparison.Ordinal))
+            foreach ((RoleSignature signature, string returnType, string[] parameters) in signatures)
             {
-                registrations.Add(new Registration(RoleKind.DriverProbe, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
-                    "pci_driver.probe", Inferred: true, Detail: "pci_driver", Origin: f.Origin));
-            }
-            else if (ret == "pci_ers_result_t" && p0.StartsWith("structpci_dev*", StringComparison.Ordinal)
-                && p1.StartsWith("pci_channel_state_t", StringComparison.Ordinal))
-            {
-                registrations.Add(new Registration(RoleKind.ErrorHandler, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
-                    "pci_error_handlers.error_detected", Inferred: true, Origin: f.Origin));
+                if (f.Parameters.Count != parameters.Length || ret != returnType || (signature.OnlyWhenNotCalled && called.Contains(f.Name))
+                    || !parameters.Select((p, k) => Squash(f.Parameters[k]).StartsWith(p, StringComparison.Ordinal)).All(match => match))
+                {
+                    continue;
+                }
+
+                registrations.Add(new Registration(signature.Role, f.Name, f.File, 0, f.DefinitionLineKind ?? DiffLineKind.Context,
+                    signature.Idiom, Inferred: true, Detail: signature.Detail, Origin: f.Origin));
+                break;
             }
         }
     }

@@ -30,7 +30,8 @@ public sealed class IdiomModel
                 : [Field(f, null)]),
             document.NestedStructs.Select(n => new NestedStruct(n.Struct, n.StructSuffix, n.Field, n.Type)),
             document.InitializerMacros.SelectMany(m => Names(m.Macro, m.Macros).Select(name => new InitializerMacro(name, m.Role))),
-            document.PointerWrappers.SelectMany(p => Names(p.Macro, p.Macros)));
+            document.PointerWrappers.SelectMany(p => Names(p.Macro, p.Macros)),
+            document.Signatures.Select(s => new RoleSignature(s.ReturnType, s.Parameters, s.Role, s.Idiom, s.Detail, s.OnlyWhenNotCalled)));
     }
 
     /// <summary>The idioms shipped in the assembly.</summary>
@@ -156,6 +157,15 @@ public sealed class IdiomModel
 
         Macros(document.InitializerMacros.Select(m => new MacroEntry(m.Macro, m.Macros, m.Role, 0, null, m.Source)), "initializer macro", 0);
         Macros(document.PointerWrappers.Select(m => new MacroEntry(m.Macro, m.Macros, default, 0, null, m.Source)), "pointer wrapper", 0);
+        foreach (var s in document.Signatures)
+        {
+            Source(s.Source, $"signature {s.Idiom}");
+            if (string.IsNullOrWhiteSpace(s.ReturnType) || s.Parameters.Count == 0 || s.Parameters.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"signature {s.Idiom} needs a return type and parameter types");
+            }
+        }
+
         return problems;
     }
 
@@ -198,6 +208,10 @@ internal sealed record InitializerMacroEntry(string? Macro, IReadOnlyList<string
 
 internal sealed record PointerWrapperEntry(string? Macro, IReadOnlyList<string>? Macros, string Source);
 
+/// <summary>A callback signature that gives a role without a registration (see <see cref="RoleSignature"/>).</summary>
+internal sealed record SignatureEntry(string ReturnType, IReadOnlyList<string> Parameters, RoleKind Role, string Idiom, string Source,
+    string? Detail = null, bool OnlyWhenNotCalled = false);
+
 internal sealed record IdiomDocument(
     string Kernel,
     IReadOnlyList<MacroEntry> FixupMacros,
@@ -207,7 +221,8 @@ internal sealed record IdiomDocument(
     IReadOnlyList<FieldEntry> InitializerFields,
     IReadOnlyList<NestedEntry> NestedStructs,
     IReadOnlyList<InitializerMacroEntry> InitializerMacros,
-    IReadOnlyList<PointerWrapperEntry> PointerWrappers);
+    IReadOnlyList<PointerWrapperEntry> PointerWrappers,
+    IReadOnlyList<SignatureEntry> Signatures);
 
 /// <summary>Source-generated JSON reading of the idioms (no reflection: works trimmed and with Native AOT).</summary>
 [JsonSourceGenerationOptions(
