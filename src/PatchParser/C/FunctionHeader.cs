@@ -15,7 +15,9 @@ internal sealed record FunctionHeaderInfo(
 /// The one recogniser of a function definition header, shared by the fragment analysis and the tree index
 /// (<see cref="Tree.FunctionIndexer"/>) so the two cannot disagree on what a definition is: the tokens of a
 /// file-scope declaration before a '{', holding no '=' outside brackets, and an identifier followed by a
-/// parenthesised group that closes before the '{'. The first such identifier is the function's name.
+/// parenthesised group that closes before the '{'. The first such identifier is the function's name. A
+/// complete brace group before it (a struct body, or a block the walk could not place) is stepped over, never
+/// read as part of the header.
 /// </summary>
 internal static class FunctionHeader
 {
@@ -29,9 +31,15 @@ internal static class FunctionHeader
             return -1;
         }
 
-        for (int k = from + 1; k < brace; k++)
+        for (int k = from; k < brace; k++)
         {
-            if (!tokens[k].IsPunctuator(text, '('))
+            if (tokens[k].IsPunctuator(text, '{') && match[k] >= 0 && match[k] < brace)
+            {
+                k = match[k];
+                continue;
+            }
+
+            if (k == from || !tokens[k].IsPunctuator(text, '('))
             {
                 continue;
             }
@@ -50,7 +58,7 @@ internal static class FunctionHeader
         return -1;
     }
 
-    /// <summary>Whether [from, to) holds an '=' outside parentheses and square brackets: an initialiser follows.</summary>
+    /// <summary>Whether [from, to) holds an '=' outside brackets: an initialiser follows.</summary>
     public static bool HasAssignAtDepth0(ReadOnlySpan<char> text, ReadOnlySpan<CToken> tokens, ReadOnlySpan<int> match, int from, int to)
     {
         for (int k = from; k < to; k++)
@@ -58,6 +66,12 @@ internal static class FunctionHeader
             if (tokens[k].IsPunctuator(text, '(') || tokens[k].IsPunctuator(text, '['))
             {
                 k = match[k] < 0 ? to : match[k];
+                continue;
+            }
+
+            if (tokens[k].IsPunctuator(text, '{') && match[k] >= 0 && match[k] < to)
+            {
+                k = match[k];
                 continue;
             }
 

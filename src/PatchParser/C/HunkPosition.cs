@@ -63,6 +63,15 @@ internal sealed class HunkPosition(FragmentWalk walk, KernelIdioms idioms, Initi
 
         bool statements = HasStatementKeyword(0, firstBrace);
         bool indented = _t.IsIndented(_t[0]);
+        if (section.Kind == SectionKind.Function && firstBrace == 0 && !indented)
+        {
+            // The hunk starts at the opening brace of the function the @@ context names: its header is the line
+            // before the hunk (a short function followed by added functions is a common shape).
+            i = 1;
+            bodies.Walk(ref i, 1, SectionScope());
+            return;
+        }
+
         if (section.Kind == SectionKind.Function && (statements || (indented && !LooksLikeFileScope(0, firstBrace))))
         {
             bodies.Walk(ref i, 1, SectionScope());
