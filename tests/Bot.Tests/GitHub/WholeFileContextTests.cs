@@ -12,7 +12,7 @@ namespace PatchBot.Bot.Tests.GitHub;
 public sealed class WholeFileContextTests
 {
     [Fact]
-    public void The_api_patch_of_the_bad_commit_is_found_only_with_the_whole_file()
+    public void The_api_patch_of_the_bad_commit_shows_the_registration_only_with_the_whole_file()
     {
         using var repo = GitTestRepo.Create();
         string apiPatch = ApiPatch(repo, repo.BadSha);
@@ -25,8 +25,10 @@ public sealed class WholeFileContextTests
         var checker = new GitCommitChecker(AnalysisOptions.Default, MailOptions.Default);
         var narrow = checker.Check([PullRequestFetcher.ToPatch(commit, [])], []);
         var wide = checker.Check([PullRequestFetcher.ToPatch(commit, [], new Dictionary<string, string> { [GitTestRepo.Driver] = whole })], []);
-        Assert.Empty(narrow.Findings);
+        // The hunk alone starts at foo_probe's opening brace: the role comes from its signature, not a registration.
+        Assert.Contains("(pci_driver.probe, inferred)", Assert.Single(narrow.Findings).Finding.Message, StringComparison.Ordinal);
         var finding = Assert.Single(wide.Findings);
+        Assert.DoesNotContain("inferred", finding.Finding.Message, StringComparison.Ordinal);
         Assert.Equal("dma-alias-after-iommu-group", finding.Finding.Rule);
         Assert.Equal(repo.BadSha, finding.MessageId);
         Assert.Equal("foo: add the function 7 DMA alias from probe", finding.Subject);
