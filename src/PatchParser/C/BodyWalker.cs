@@ -13,7 +13,7 @@ internal sealed class BodyWalker(FragmentWalk walk)
     /// (with " ...") so that deeply nested calls cost linear time and memory.</summary>
     internal const int MaxExpressionChars = 512;
 
-    private readonly TokenBuffer _t = walk.T;
+    private readonly TokenBuffer _t = walk.Tokens;
 
     /// <summary>Walks from <paramref name="i"/> at brace depth <paramref name="startDepth"/> until the body closes.</summary>
     public void Walk(ref int i, int startDepth, FunctionScope scope)

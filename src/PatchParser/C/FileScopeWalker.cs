@@ -10,7 +10,7 @@ namespace PatchBot.PatchParser.C;
 internal sealed class FileScopeWalker(FragmentWalk walk, KernelIdioms idioms, HunkPosition position,
     InitializerWalker initializers, BodyWalker bodies)
 {
-    private readonly TokenBuffer _t = walk.T;
+    private readonly TokenBuffer _t = walk.Tokens;
 
     public void Walk(ref int i, int end)
     {

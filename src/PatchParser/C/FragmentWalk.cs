@@ -14,7 +14,7 @@ internal sealed class FragmentWalk
     {
         Fragment = fragment;
         Origin = origin;
-        T = tokens;
+        Tokens = tokens;
         Facts = facts;
         Wrappers = wrappers;
         OnlyRemoved = onlyRemoved;
@@ -26,7 +26,7 @@ internal sealed class FragmentWalk
     public string Origin { get; }
 
     /// <summary>The fragment's code tokens (preprocessor lines and comments left out).</summary>
-    public TokenBuffer T { get; }
+    public TokenBuffer Tokens { get; }
 
     public CFileFacts Facts { get; }
 
@@ -64,17 +64,17 @@ internal sealed class FragmentWalk
     /// <summary>The identifier [a, b) names, leading '&amp;' skipped; null for anything else and for NULL.</summary>
     public string? SingleIdentifier(int a, int b)
     {
-        while (a < b && T.IsP(a, '&'))
+        while (a < b && Tokens.IsP(a, '&'))
         {
             a++;
         }
 
-        if (b - a != 1 || T[a].Kind != CTokenKind.Identifier)
+        if (b - a != 1 || Tokens[a].Kind != CTokenKind.Identifier)
         {
             return null;
         }
 
-        string s = T.Str(a);
+        string s = Tokens.Str(a);
         return s == "NULL" ? null : s;
     }
 }

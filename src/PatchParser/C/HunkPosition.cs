@@ -6,7 +6,7 @@ namespace PatchBot.PatchParser.C;
 /// </summary>
 internal sealed class HunkPosition(FragmentWalk walk, KernelIdioms idioms, InitializerWalker initializers, BodyWalker bodies)
 {
-    private readonly TokenBuffer _t = walk.T;
+    private readonly TokenBuffer _t = walk.Tokens;
     private HunkSection? _section;
 
     /// <summary>The hunk's @@ function context, parsed once.</summary>

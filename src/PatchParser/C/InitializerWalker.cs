@@ -8,7 +8,7 @@ namespace PatchBot.PatchParser.C;
 /// </summary>
 internal sealed class InitializerWalker(FragmentWalk walk, KernelIdioms idioms)
 {
-    private readonly TokenBuffer _t = walk.T;
+    private readonly TokenBuffer _t = walk.Tokens;
 
     /// <summary>Designated initialisers between <paramref name="open"/> and <paramref name="close"/> (exclusive).</summary>
     /// <param name="type">The struct's name ("pci_driver"), empty when not known.</param>

@@ -33,8 +33,6 @@ internal sealed class TokenBuffer
 
     public string Str(int i) => Text.Substring(Tokens[i].Start, Tokens[i].Length);
 
-    public string Str(CToken tok) => Text.Substring(tok.Start, tok.Length);
-
     public bool IsP(int i, char c) => i >= 0 && i < Tokens.Count && Tokens[i].IsPunctuator(Text, c);
 
     public bool IsP(int i, string punctuator) => i >= 0 && i < Tokens.Count && Tokens[i].IsPunctuator(Text, punctuator);
