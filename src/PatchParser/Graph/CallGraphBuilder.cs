@@ -30,7 +30,7 @@ public static class CallGraphBuilder
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
         InferRoles(functions, all.Registrations, all.Calls);
-        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
+        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps);
     }
 
     private static void AnalyzeFile(FilePatch file, string origin, GraphOptions options, CFileFacts all)

@@ -165,6 +165,9 @@ internal sealed class LifecycleModel
         return null;
     }
 
+    /// <summary>Whether a registration's function is an entry point: its role has a place on the timeline.</summary>
+    public bool IsEntryPoint(Registration registration) => EventOf(registration) is not null;
+
     /// <summary>The effect of an assignment (a field write), or null.</summary>
     public (KernelEffect Effect, FieldWriteEntry Entry)? EffectOf(Assignment assignment)
     {

@@ -73,7 +73,7 @@ public class PathSearchTests
         var gaps = new List<CoverageGap>();
         IReadOnlyList<CallPath> paths = [];
         Fast(() => paths = graph.PathsTo("a0", "drivers/x.c", gaps));
-        Assert.Equal(GraphOptions.Default.MaxPaths, paths.Count);
+        Assert.Equal(CallPathLimits.Default.MaxPaths, paths.Count);
         Assert.Contains("more than", Assert.Single(gaps).Reason, StringComparison.Ordinal);
     }
 }
