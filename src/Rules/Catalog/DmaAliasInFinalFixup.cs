@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
 using PatchBot.Rules.Replay;
@@ -8,6 +9,9 @@ namespace PatchBot.Rules.Catalog;
 internal sealed class DmaAliasInFinalFixup : Rule
 {
     public const string Id = "dma-alias-in-final-fixup";
+
+    [ModuleInitializer]
+    internal static void Register() => RuleCatalog.Register(2, () => new DmaAliasInFinalFixup());
 
     public override RuleMetadata Metadata { get; } = new(
         Id,
@@ -44,9 +48,9 @@ internal sealed class DmaAliasInFinalFixup : Rule
             "arch/x86/kernel/pci-dma.c pci_iommu_init() (rootfs_initcall)",
             "drivers/iommu/iommu.c iommu_bus_notifier(), bus_iommu_probe()",
         ],
-        NeedsFor(KernelEffect.AddsDmaAlias, registrations: true));
+        NeedsFor(new("AddsDmaAlias"), registrations: true));
 
-    public override KernelEffect Effect => KernelEffect.AddsDmaAlias;
+    public override KernelEffect Effect => new("AddsDmaAlias");
 
     public override bool ReportsRegistrationOnly => true;
 
