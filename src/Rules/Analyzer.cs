@@ -13,6 +13,16 @@ namespace PatchBot.Rules;
 public static class Analyzer
 {
     /// <summary>
+    /// Whether a registration makes its function an entry point: the lifecycle model places its role on the
+    /// timeline. The entry definition of every call path query (<see cref="CallGraph.PathsFrom"/>) PatchBot makes.
+    /// </summary>
+    public static bool IsEntryPoint(Registration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return LifecycleModel.Default.IsEntryPoint(registration);
+    }
+
+    /// <summary>
     /// Finds every effect the patches add (an added call or field write, or an added registration of a handler
     /// with the effect), walks back to each entry point, places it on every scenario's timeline and lets the
     /// rules judge it.
@@ -33,7 +43,7 @@ public static class Analyzer
             return new AnalysisResult([], [], []);
         }
 
-        var walker = new CallWalker(graph, model, options.MaxCallDepth, options.MaxPaths);
+        var walker = new CallWalker(graph, model, options.CallPaths);
         var finder = new EffectFinder(graph, model, walker);
         var replayer = new Replayer(model, walker);
         var context = new RuleContext(model, walker, graph);

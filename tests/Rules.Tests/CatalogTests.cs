@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using PatchBot.Rules.Catalog;
+using PatchBot.Rules.Findings;
+using PatchBot.Rules.Model;
+using PatchBot.Rules.Replay;
 
 namespace PatchBot.Rules.Tests;
 
@@ -85,6 +88,38 @@ public sealed partial class CatalogTests
         }
 
         Assert.Contains("patchbot: ignore dma-alias-after-iommu-group", doc, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Catalogue_order_is_the_order_rules_were_added()
+    {
+        // SARIF, `patchbot rules` and the docs list rules in this order; a new rule takes the next place.
+        Assert.Equal(
+            ["dma-alias-after-iommu-group", "dma-alias-in-final-fixup", "sysfs-after-device-add", "dma-alias-from-module"],
+            RuleCatalog.All.Select(r => r.Id));
+        Assert.Empty(RuleCatalog.Validate([.. RuleCatalog.Rules.Select((r, i) => (i, r))], LifecycleModel.Default));
+    }
+
+    [Fact]
+    public void Places_and_ids_used_twice_and_unknown_effects_are_reported()
+    {
+        var rules = RuleCatalog.Rules;
+        var problems = RuleCatalog.Validate(
+            [(1, rules[0]), (1, rules[1]), (2, rules[0]), (3, new GhostRule())],
+            LifecycleModel.Default);
+        Assert.Contains($"place 1 is taken by {rules[0].Metadata.Id}, {rules[1].Metadata.Id}", problems);
+        Assert.Contains($"rule id {rules[0].Metadata.Id} is used 2 times", problems);
+        Assert.Contains(problems, p => p.StartsWith("rule ghost-rule judges effect NoSuchEffect", StringComparison.Ordinal));
+    }
+
+    private sealed class GhostRule : Rule
+    {
+        public override RuleMetadata Metadata { get; } = new(
+            "ghost-rule", "t", Severity.Info, "s", "e", "f", "bad", "good", [], new RuleNeeds([], [], [], false));
+
+        public override KernelEffect Effect => new("NoSuchEffect");
+
+        public override Finding? Evaluate(SiteReplay replay, RuleContext context) => null;
     }
 
     [Fact]

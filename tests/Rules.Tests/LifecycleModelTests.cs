@@ -37,8 +37,60 @@ public sealed class LifecycleModelTests
     [Fact]
     public void Missing_source_is_reported()
     {
-        var broken = Model.Document with { Apis = [.. Model.Document.Apis, new ApiEntry("foo", KernelEffect.AddsDmaAlias, "")] };
+        var broken = Model.Document with { Apis = [.. Model.Document.Apis, new ApiEntry("foo", new KernelEffect("AddsDmaAlias"), "")] };
         Assert.Contains(LifecycleModel.Validate(broken), p => p.Contains("api foo", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Events_and_effects_are_defined_by_the_data_alone()
+    {
+        var probe = new DeviceEvent("NewEvent");
+        var effect = new KernelEffect("NewEffect");
+        var document = Model.Document with
+        {
+            Events = [.. Model.Document.Events, new EventEntry(probe, "a new event", "new_event()", "drivers/base/core.c device_add()")],
+            Scenarios = [.. Model.Scenarios.Select(s => s with { Timeline = [.. s.Timeline, probe] })],
+            Effects = [.. Model.Document.Effects, new EffectEntry(effect, "a new effect", probe, "by now", "read at the new event", "drivers/base/core.c device_add()")],
+            Apis = [.. Model.Document.Apis, new ApiEntry("new_api", effect, "drivers/base/core.c new_api()")],
+        };
+        Assert.Empty(LifecycleModel.Validate(document));
+        var model = new LifecycleModel(document);
+        Assert.Equal(probe, model.Effect(effect).ConsumedBy);
+        Assert.All(model.Scenarios, s => Assert.Equal(s.Timeline.Count - 1, model.Position(s, probe)));
+        Assert.Equal(["new_api"], model.ApisWith(effect).Select(a => a.Function));
+    }
+
+    [Fact]
+    public void Ids_that_are_not_defined_are_reported()
+    {
+        var ghost = new DeviceEvent("Ghost");
+        var broken = Model.Document with
+        {
+            Scenarios = [Model.Scenarios[0] with { Timeline = [.. Model.Scenarios[0].Timeline.Skip(1), ghost] }, .. Model.Scenarios.Skip(1)],
+            Apis = [.. Model.Document.Apis, new ApiEntry("foo", new KernelEffect("NoSuchEffect"), "drivers/x.c foo()")],
+            Roles = [.. Model.Document.Roles, new RoleEntry(RoleKind.DriverProbe, new DeviceEvent("NoSuchEvent"), "drivers/x.c foo()")],
+            Events = [.. Model.Document.Events, Model.Document.Events[1]],
+        };
+        var problems = LifecycleModel.Validate(broken);
+        var first = Model.Scenarios[0];
+        Assert.Contains($"scenario {first.Id} names event Ghost, which is not defined", problems);
+        Assert.Contains($"scenario {first.Id} has event {first.Timeline[0]} 0 times", problems);
+        Assert.Contains("api foo names effect NoSuchEffect, which is not defined", problems);
+        Assert.Contains("role DriverProbe names event NoSuchEvent, which is not defined", problems);
+        Assert.Contains($"event {Model.Document.Events[1].Id} is defined twice", problems);
+    }
+
+    [Fact]
+    public void Loading_a_model_with_an_unknown_id_fails()
+    {
+        var json = """
+            { "kernel": "k", "events": [ { "id": "A", "name": "a", "kernelName": "a()", "source": "drivers/a.c a()" } ],
+              "scenarios": [ { "id": "s", "title": "s", "description": "s", "source": "drivers/a.c a()", "timeline": [ "A", "B" ] } ],
+              "effects": [], "apis": [], "fieldWrites": [], "roles": [], "mainlineFunctions": [], "mainlineMacros": [], "exempt": [] }
+            """;
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        var e = Assert.Throws<InvalidDataException>(() => LifecycleModel.Parse(stream));
+        Assert.Contains("names event B", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,14 +98,14 @@ public sealed class LifecycleModelTests
     {
         var hotAdd = Model.Scenarios.Single(s => s.Id == "hot-add");
         var boot = Model.Scenarios.Single(s => s.Id == "boot");
-        Assert.True(Model.Position(hotAdd, DeviceEvent.IommuGroup) < Model.Position(hotAdd, DeviceEvent.FixupFinal));
-        Assert.True(Model.Position(boot, DeviceEvent.FixupFinal) < Model.Position(boot, DeviceEvent.IommuGroup));
+        Assert.True(Model.Position(hotAdd, new DeviceEvent("IommuGroup")) < Model.Position(hotAdd, new DeviceEvent("FixupFinal")));
+        Assert.True(Model.Position(boot, new DeviceEvent("FixupFinal")) < Model.Position(boot, new DeviceEvent("IommuGroup")));
         foreach (var s in Model.Scenarios)
         {
-            Assert.True(Model.Position(s, DeviceEvent.FixupHeader) < Model.Position(s, DeviceEvent.IommuGroup));
-            Assert.True(Model.Position(s, DeviceEvent.IommuGroup) < Model.Position(s, DeviceEvent.DriverProbe));
-            Assert.True(Model.Position(s, DeviceEvent.KobjAdd) < Model.Position(s, DeviceEvent.DriverProbe));
-            Assert.True(Model.Position(s, DeviceEvent.DriverProbe) < Model.Position(s, DeviceEvent.FixupEnable));
+            Assert.True(Model.Position(s, new DeviceEvent("FixupHeader")) < Model.Position(s, new DeviceEvent("IommuGroup")));
+            Assert.True(Model.Position(s, new DeviceEvent("IommuGroup")) < Model.Position(s, new DeviceEvent("DriverProbe")));
+            Assert.True(Model.Position(s, new DeviceEvent("KobjAdd")) < Model.Position(s, new DeviceEvent("DriverProbe")));
+            Assert.True(Model.Position(s, new DeviceEvent("DriverProbe")) < Model.Position(s, new DeviceEvent("FixupEnable")));
         }
     }
 
@@ -70,14 +122,14 @@ public sealed class LifecycleModelTests
     }
 
     [Theory]
-    [InlineData("1", DeviceEvent.BusNotifyAddDeviceFirst)]
-    [InlineData("0", DeviceEvent.BusNotifyAddDevice)]
-    [InlineData("-5", DeviceEvent.BusNotifyAddDevice)]
-    [InlineData("INT_MAX", DeviceEvent.BusNotifyAddDevice)]
-    public void Notifier_priority_places_the_notifier(string detail, DeviceEvent expected)
+    [InlineData("1", "BusNotifyAddDeviceFirst")]
+    [InlineData("0", "BusNotifyAddDevice")]
+    [InlineData("-5", "BusNotifyAddDevice")]
+    [InlineData("INT_MAX", "BusNotifyAddDevice")]
+    public void Notifier_priority_places_the_notifier(string detail, string expected)
     {
         var registration = new Registration(RoleKind.Notifier, "f", "x.c", 1, DiffLineKind.Added, "notifier_block", Detail: detail);
-        Assert.Equal(expected, Model.EventOf(registration)?.Event);
+        Assert.Equal(new DeviceEvent(expected), Model.EventOf(registration)?.Event);
     }
 
     [Fact]
@@ -89,7 +141,7 @@ public sealed class LifecycleModelTests
             "quirk_pex_vca_alias", "quirk_switchtec_ntb_dma_alias", "quirk_plx_ntb_dma_alias", "quirk_use_pcie_bridge_dma_alias",
         })
         {
-            Assert.Equal(KernelEffect.AddsDmaAlias, Model.MainlineFunction(name)?.Effect);
+            Assert.Equal(new KernelEffect("AddsDmaAlias"), Model.MainlineFunction(name)?.Effect);
         }
     }
 
@@ -101,12 +153,12 @@ public sealed class LifecycleModelTests
     [InlineData("drivers/pci/quirks.c", false)]
     [InlineData("drivers/misc/mei/pci-me.c", false)]
     public void Exempt_files(string file, bool exempt) =>
-        Assert.Equal(exempt, Model.Exemption(file, KernelEffect.AddsDmaAlias) is not null);
+        Assert.Equal(exempt, Model.Exemption(file, new KernelEffect("AddsDmaAlias")) is not null);
 
     [Fact]
     public void Sysfs_apis_exclude_link_notify_update_and_merge()
     {
-        var sysfs = Model.ApisWith(KernelEffect.CreatesSysfsAttribute).Select(a => a.Function).ToList();
+        var sysfs = Model.ApisWith(new KernelEffect("CreatesSysfsAttribute")).Select(a => a.Function).ToList();
         Assert.Contains("device_add_groups", sysfs);
         Assert.Contains("sysfs_add_file_to_group", sysfs);
         Assert.DoesNotContain("sysfs_create_link", sysfs);

@@ -170,8 +170,9 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     private bool AddCallerFiles(CallGraph graph, List<GraphInput> inputs, IEnumerable<string> patchedFiles)
     {
         var included = new HashSet<string>(patchedFiles, StringComparer.Ordinal);
+        var paths = graph.PathsFrom(Analyzer.IsEntryPoint, analysis.CallPaths);
         var wanted = graph.Functions
-            .Where(f => !f.IsStatic && included.Contains(f.File) && graph.PathsTo(f.Name, f.File).Count == 0)
+            .Where(f => !f.IsStatic && included.Contains(f.File) && paths.To(f.Name, f.File).Count == 0)
             .Select(f => f.Name)
             .Distinct(StringComparer.Ordinal)
             .ToList();

@@ -6,9 +6,14 @@ namespace PatchBot.PatchParser.Graph;
 /// Functions, calls, registrations and assignments read from one or more patches (and, in tree mode,
 /// from the files they touch). Immutable once built.
 /// </summary>
+/// <remarks>
+/// One callee resolution serves every query: a call of <c>name</c> from a file reaches the function of that name
+/// in the same file (static or not), else a non-static function of that name anywhere, else nothing in the graph
+/// (the callee is then known by name only). Removed definitions and removed calls are not part of the post-image
+/// and are not followed.
+/// </remarks>
 public sealed class CallGraph
 {
-    private readonly GraphOptions _options;
     private readonly Lazy<Index> _index;
 
     public CallGraph(
@@ -16,15 +21,13 @@ public sealed class CallGraph
         IReadOnlyList<CallSite> calls,
         IReadOnlyList<Registration> registrations,
         IReadOnlyList<Assignment> assignments,
-        IReadOnlyList<CoverageGap> gaps,
-        GraphOptions? options = null)
+        IReadOnlyList<CoverageGap> gaps)
     {
         Functions = functions;
         Calls = calls;
         Registrations = registrations;
         Assignments = assignments;
         Gaps = gaps;
-        _options = options ?? GraphOptions.Default;
         _index = new Lazy<Index>(() => new Index(this));
     }
 
@@ -38,144 +41,43 @@ public sealed class CallGraph
 
     public IReadOnlyList<CoverageGap> Gaps { get; }
 
-    /// <summary>
-    /// Every acyclic path from an entry point (a function with a registration, seen or inferred) to
-    /// <paramref name="function"/> in <paramref name="file"/>, following call sites that are not removed.
-    /// </summary>
-    public IReadOnlyList<CallPath> PathsTo(string function, string file) => PathsTo(function, file, null);
+    /// <summary>The definition (not removed) of <paramref name="function"/> in <paramref name="file"/>, if the graph has it.</summary>
+    public FunctionNode? Find(string function, string file) =>
+        _index.Value.Nodes.GetValueOrDefault(new NodeKey(file, function));
 
-    /// <summary>
-    /// As <see cref="PathsTo(string, string)"/>; when the search is cut by <see cref="GraphOptions.MaxPaths"/> or
-    /// <see cref="GraphOptions.MaxDepth"/>, a <see cref="CoverageGap"/> saying so is added to <paramref name="gaps"/>.
-    /// An entry point is a function with a registration other than Export or AttributeGroups whose line is not
-    /// removed. A call resolves to a static function of the caller's file first, else to a non-static function
-    /// of that name; a callee with no node matches the target by name.
-    /// </summary>
-    public IReadOnlyList<CallPath> PathsTo(string function, string file, ICollection<CoverageGap>? gaps)
+    /// <summary>The definition a call of <paramref name="callee"/> from <paramref name="fromFile"/> reaches, if the graph has it.</summary>
+    public FunctionNode? Resolve(string callee, string fromFile)
     {
-        ArgumentNullException.ThrowIfNull(function);
-        ArgumentNullException.ThrowIfNull(file);
         Index index = _index.Value;
-        var target = new NodeKey(file, function);
-        var results = new List<CallPath>();
-        bool depthCut = false, countCut = false;
-        var path = new List<CallSite>();
-        var onPath = new HashSet<NodeKey>();
-
-        // Fewest calls from each function down to the target (a lower bound, ignoring cycles): the search skips a
-        // function that cannot reach the target within the depth left, so many paths that never reach it are not
-        // walked one by one (exponential).
-        var toTarget = new Dictionary<NodeKey, int>();
-        var queue = new Queue<NodeKey>();
-        foreach (NodeKey t in (ReadOnlySpan<NodeKey>)[target, new NodeKey(string.Empty, function)])
-        {
-            if (toTarget.TryAdd(t, 0))
-            {
-                queue.Enqueue(t);
-            }
-        }
-
-        while (queue.Count > 0)
-        {
-            NodeKey node = queue.Dequeue();
-            int next = toTarget[node] + 1;
-            if (!index.CallersOf.TryGetValue(node, out List<NodeKey>? callers))
-            {
-                continue;
-            }
-
-            foreach (NodeKey caller in callers)
-            {
-                if (toTarget.TryAdd(caller, next))
-                {
-                    queue.Enqueue(caller);
-                }
-            }
-        }
-
-        foreach (Registration entry in Registrations)
-        {
-            if (entry.Role is RoleKind.Export or RoleKind.AttributeGroups || entry.LineKind == DiffLineKind.Removed)
-            {
-                continue;
-            }
-
-            NodeKey start = index.ResolveEntry(entry);
-            if (countCut)
-            {
-                break;
-            }
-
-            path.Clear();
-            onPath.Clear();
-            Search(start, entry);
-        }
-
-        if (gaps is not null && (depthCut || countCut))
-        {
-            string why = countCut ? $"more than {_options.MaxPaths} paths" : $"paths longer than {_options.MaxDepth} calls";
-            gaps.Add(new CoverageGap(file, $"call path search to {function}() stopped: {why}"));
-        }
-
-        return results;
-
-        void Search(NodeKey node, Registration entry)
-        {
-            if (results.Count >= _options.MaxPaths)
-            {
-                countCut = true;
-                return;
-            }
-
-            if (node == target || (node.File.Length == 0 && node.Function == function))
-            {
-                results.Add(new CallPath(entry, [.. path]));
-                return;
-            }
-
-            if (!toTarget.TryGetValue(node, out int distance))
-            {
-                return;
-            }
-
-            if (path.Count >= _options.MaxDepth || path.Count + distance > _options.MaxDepth)
-            {
-                depthCut = true;
-                return;
-            }
-
-            if (!onPath.Add(node) || !index.CallsBy.TryGetValue(node, out List<CallSite>? calls))
-            {
-                return;
-            }
-
-            foreach (CallSite call in calls)
-            {
-                NodeKey next = index.ResolveCall(call);
-                if (onPath.Contains(next))
-                {
-                    continue;
-                }
-
-                path.Add(call);
-                Search(next, entry);
-                path.RemoveAt(path.Count - 1);
-                if (countCut)
-                {
-                    break;
-                }
-            }
-
-            onPath.Remove(node);
-        }
+        return index.Nodes.GetValueOrDefault(index.Resolve(fromFile, callee));
     }
 
-    /// <summary>A function: file and name; File is empty for a callee with no node (not in the patch).</summary>
-    private readonly record struct NodeKey(string File, string Function);
+    /// <summary>The call sites (not removed) in the body of <paramref name="function"/> in <paramref name="file"/>, in graph order.</summary>
+    public IReadOnlyList<CallSite> CallsIn(string function, string file) =>
+        _index.Value.CallsBy.TryGetValue(new NodeKey(file, function), out List<CallSite>? calls) ? calls : [];
 
-    private sealed class Index
+    /// <summary>
+    /// The call path query: every acyclic path from an entry point down to a function. An entry point is a
+    /// registration (not removed) that <paramref name="isEntry"/> accepts; the search stays within
+    /// <paramref name="limits"/>. Build one search and ask it for as many targets as needed.
+    /// </summary>
+    public CallPathSearch PathsFrom(Func<Registration, bool> isEntry, CallPathLimits? limits = null)
     {
-        private readonly Dictionary<NodeKey, FunctionNode> _nodes = [];
+        ArgumentNullException.ThrowIfNull(isEntry);
+        return new CallPathSearch(this, isEntry, limits ?? CallPathLimits.Default);
+    }
+
+    internal Index Indexed => _index.Value;
+
+    /// <summary>A function: file and name; File is empty for a callee with no definition in the graph.</summary>
+    internal readonly record struct NodeKey(string File, string Function)
+    {
+        public bool IsUnresolved => File.Length == 0;
+    }
+
+    /// <summary>The graph's lookups, built once on first use.</summary>
+    internal sealed class Index
+    {
         private readonly Dictionary<string, List<FunctionNode>> _byName = new(StringComparer.Ordinal);
 
         public Index(CallGraph graph)
@@ -187,60 +89,42 @@ public sealed class CallGraph
                     continue;
                 }
 
-                _nodes.TryAdd(new NodeKey(f.File, f.Name), f);
-                if (!_byName.TryGetValue(f.Name, out List<FunctionNode>? list))
-                {
-                    _byName[f.Name] = list = [];
-                }
-
-                list.Add(f);
+                Nodes.TryAdd(new NodeKey(f.File, f.Name), f);
+                Add(_byName, f.Name, f);
             }
 
             foreach (CallSite call in graph.Calls)
             {
-                if (call.LineKind == DiffLineKind.Removed)
+                if (call.LineKind != DiffLineKind.Removed)
                 {
-                    continue;
+                    Add(CallsBy, new NodeKey(call.File, call.Caller), call);
                 }
-
-                var caller = new NodeKey(call.File, call.Caller);
-                if (!CallsBy.TryGetValue(caller, out List<CallSite>? list))
-                {
-                    CallsBy[caller] = list = [];
-                }
-
-                list.Add(call);
             }
 
-            foreach ((NodeKey caller, List<CallSite> calls) in CallsBy)
+            // Resolved once the callers are known: a caller with calls of its own counts as defined in its file.
+            foreach (CallSite call in graph.Calls)
             {
-                foreach (CallSite call in calls)
+                if (call.LineKind != DiffLineKind.Removed)
                 {
-                    NodeKey callee = ResolveCall(call);
-                    if (!CallersOf.TryGetValue(callee, out List<NodeKey>? list))
-                    {
-                        CallersOf[callee] = list = [];
-                    }
-
-                    list.Add(caller);
+                    Add(CallsOf, call.Callee, new ResolvedCall(call, Resolve(call.File, call.Callee)));
                 }
             }
         }
 
+        /// <summary>Definitions that are not removed; the first of a name in a file wins.</summary>
+        public Dictionary<NodeKey, FunctionNode> Nodes { get; } = [];
+
+        /// <summary>Caller -> its calls (not removed), in graph order.</summary>
         public Dictionary<NodeKey, List<CallSite>> CallsBy { get; } = [];
 
-        /// <summary>Callee (resolved) -> the functions that call it.</summary>
-        public Dictionary<NodeKey, List<NodeKey>> CallersOf { get; } = [];
-
-        public NodeKey ResolveCall(CallSite call) => Resolve(call.File, call.Callee);
-
-        public NodeKey ResolveEntry(Registration r) => Resolve(r.File, r.Function);
+        /// <summary>Callee name -> the calls (not removed) of that name with what each resolves to, in graph order.</summary>
+        public Dictionary<string, List<ResolvedCall>> CallsOf { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Same file first (static or not), else a non-static function of that name, else unresolved.</summary>
-        private NodeKey Resolve(string file, string name)
+        public NodeKey Resolve(string fromFile, string name)
         {
-            var local = new NodeKey(file, name);
-            if (_nodes.ContainsKey(local) || CallsBy.ContainsKey(local))
+            var local = new NodeKey(fromFile, name);
+            if (Nodes.ContainsKey(local) || CallsBy.ContainsKey(local))
             {
                 return local;
             }
@@ -258,5 +142,27 @@ public sealed class CallGraph
 
             return new NodeKey(string.Empty, name);
         }
+
+        /// <summary>
+        /// Whether a call (or registration) that resolves to <paramref name="resolved"/> reaches <paramref name="node"/>:
+        /// it resolves to it, or it resolves nowhere and <paramref name="node"/> is not defined in the graph either
+        /// (a function outside the patch is reached by name).
+        /// </summary>
+        public bool Reaches(NodeKey resolved, NodeKey node) =>
+            resolved == node
+            || (resolved.IsUnresolved && string.Equals(resolved.Function, node.Function, StringComparison.Ordinal) && !Nodes.ContainsKey(node));
+
+        private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+            where TKey : notnull
+        {
+            if (!map.TryGetValue(key, out List<TValue>? list))
+            {
+                map[key] = list = [];
+            }
+
+            list.Add(value);
+        }
     }
+
+    internal readonly record struct ResolvedCall(CallSite Call, NodeKey Callee);
 }

@@ -32,7 +32,7 @@ public static class CallGraphBuilder
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
         InferRoles(functions, all.Registrations, all.Calls, idioms);
-        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, options);
+        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps);
     }
 
     private static void AnalyzeFile(FilePatch file, string origin, KernelIdioms idioms, GraphOptions options, CFileFacts all)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
 using PatchBot.Rules.Replay;
@@ -8,6 +9,9 @@ namespace PatchBot.Rules.Catalog;
 internal sealed class DmaAliasAfterIommuGroup : Rule
 {
     public const string Id = "dma-alias-after-iommu-group";
+
+    [ModuleInitializer]
+    internal static void Register() => RuleCatalog.Register(1, () => new DmaAliasAfterIommuGroup());
 
     public override RuleMetadata Metadata { get; } = new(
         Id,
@@ -50,9 +54,9 @@ internal sealed class DmaAliasAfterIommuGroup : Rule
             "drivers/pci/pci.c pci_add_dma_alias() kernel-doc: \"DMA aliases should therefore be configured via quirks, such as the PCI fixup header quirk\"",
             "linux-pci, May 2018: \"[PATCH 2/2] NTB: PCI Quirk to Enable Switchtec NT Functionality with IOMMU On\" review",
         ],
-        NeedsFor(KernelEffect.AddsDmaAlias, registrations: true));
+        NeedsFor(new("AddsDmaAlias"), registrations: true));
 
-    public override KernelEffect Effect => KernelEffect.AddsDmaAlias;
+    public override KernelEffect Effect => new("AddsDmaAlias");
 
     public override bool ReportsRegistrationOnly => true;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.Rules.Findings;
@@ -10,6 +11,9 @@ namespace PatchBot.Rules.Catalog;
 internal sealed class DmaAliasFromModule : Rule
 {
     public const string Id = "dma-alias-from-module";
+
+    [ModuleInitializer]
+    internal static void Register() => RuleCatalog.Register(4, () => new DmaAliasFromModule());
 
     public override RuleMetadata Metadata { get; } = new(
         Id,
@@ -42,9 +46,9 @@ internal sealed class DmaAliasFromModule : Rule
             "drivers/pci/pci.c pci_add_dma_alias(): no EXPORT_SYMBOL",
             "include/linux/module.h module_init(); include/linux/pci.h module_pci_driver()",
         ],
-        NeedsFor(KernelEffect.AddsDmaAlias, registrations: false, api => !api.Exported));
+        NeedsFor(new("AddsDmaAlias"), registrations: false, api => !api.Exported));
 
-    public override KernelEffect Effect => KernelEffect.AddsDmaAlias;
+    public override KernelEffect Effect => new("AddsDmaAlias");
 
     public override Finding? Evaluate(SiteReplay replay, RuleContext context)
     {

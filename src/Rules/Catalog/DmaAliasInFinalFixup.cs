@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PatchBot.PatchParser.Graph;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
@@ -19,6 +20,9 @@ internal sealed class DmaAliasInFinalFixup : Rule
             return idioms.WrapperMacros.Where(w => idioms.FixupMacros.Any(m => m.Macro == w.ExpandsTo && m.Role == RoleKind.FixupFinal));
         }
     }
+
+    [ModuleInitializer]
+    internal static void Register() => RuleCatalog.Register(2, () => new DmaAliasInFinalFixup());
 
     public override RuleMetadata Metadata { get; } = new(
         Id,
@@ -56,9 +60,9 @@ internal sealed class DmaAliasInFinalFixup : Rule
             "arch/x86/kernel/pci-dma.c pci_iommu_init() (rootfs_initcall)",
             "drivers/iommu/iommu.c iommu_bus_notifier(), bus_iommu_probe()",
         ],
-        NeedsFor(KernelEffect.AddsDmaAlias, registrations: true));
+        NeedsFor(new("AddsDmaAlias"), registrations: true));
 
-    public override KernelEffect Effect => KernelEffect.AddsDmaAlias;
+    public override KernelEffect Effect => new("AddsDmaAlias");
 
     public override bool ReportsRegistrationOnly => true;
 

@@ -29,8 +29,8 @@ internal static class Narration
 
     /// <summary>
     /// One sentence per failed scenario naming the kernel events in order, from the first fixups to the one at
-    /// which <paramref name="who"/> runs, with the consumer marked. Only landmarks are named: the fixup phases,
-    /// the consumer, driver probe and the entry's own event.
+    /// which <paramref name="who"/> runs, with the consumer marked. Only the model's landmark events, the consumer
+    /// and the entry's own event are named.
     /// </summary>
     public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who)
     {
@@ -47,7 +47,7 @@ internal static class Narration
             var first = true;
             foreach (var ev in scenario.Timeline)
             {
-                if (ev != consumer && ev != path.EntryEvent && !Landmarks.Contains(ev))
+                if (ev != consumer && ev != path.EntryEvent && !model.Event(ev).Landmark)
                 {
                     continue;
                 }
@@ -76,9 +76,6 @@ internal static class Narration
 
         return text.ToString();
     }
-
-    private static readonly HashSet<DeviceEvent> Landmarks =
-        [DeviceEvent.FixupEarly, DeviceEvent.FixupHeader, DeviceEvent.FixupFinal, DeviceEvent.DriverProbe];
 
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
     public static string What(EffectSite site) => site.Kind == SiteKind.FieldWrite ? site.Down[^1] : site.What + "()";

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PatchBot.PatchParser.Graph;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
@@ -10,6 +11,9 @@ namespace PatchBot.Rules.Catalog;
 internal sealed class SysfsAfterDeviceAdd : Rule
 {
     public const string Id = "sysfs-after-device-add";
+
+    [ModuleInitializer]
+    internal static void Register() => RuleCatalog.Register(3, () => new SysfsAfterDeviceAdd());
 
     public override RuleMetadata Metadata { get; } = new(
         Id,
@@ -52,9 +56,9 @@ internal sealed class SysfsAfterDeviceAdd : Rule
             "Documentation/driver-api/driver-model/device.rst (attributes and KOBJ_ADD)",
             "linux-pci, 2021-03-23, Greg Kroah-Hartman, Re: [PATCH v6 1/5] misc: Add Synopsys DesignWare xData IP driver <YFnmVEB86JcAENcN@kroah.com>",
         ],
-        NeedsFor(KernelEffect.CreatesSysfsAttribute, registrations: false));
+        NeedsFor(new("CreatesSysfsAttribute"), registrations: false));
 
-    public override KernelEffect Effect => KernelEffect.CreatesSysfsAttribute;
+    public override KernelEffect Effect => new("CreatesSysfsAttribute");
 
     public override Finding? Evaluate(SiteReplay replay, RuleContext context)
     {

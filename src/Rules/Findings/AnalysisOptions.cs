@@ -1,3 +1,4 @@
+using PatchBot.PatchParser.Graph;
 using PatchBot.Rules.Config;
 
 namespace PatchBot.Rules.Findings;
@@ -10,11 +11,8 @@ public sealed record AnalysisOptions
     /// <summary>Rule selection and severities from .patchbot.json; null runs every rule at its default severity.</summary>
     public PatchBotConfig? Config { get; init; }
 
-    /// <summary>Longest call chain followed from an effect back to an entry point.</summary>
-    public int MaxCallDepth { get; init; } = 16;
-
-    /// <summary>Most paths considered per effect site.</summary>
-    public int MaxPaths { get; init; } = 64;
+    /// <summary>Bounds of the walk from an effect back to its entry points (and down from a handler to its effect).</summary>
+    public CallPathLimits CallPaths { get; init; } = CallPathLimits.Default;
 
     /// <summary>Honour "patchbot: ignore RULE" comments.</summary>
     public bool InlineSuppression { get; init; } = true;

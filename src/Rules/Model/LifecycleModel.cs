@@ -17,6 +17,7 @@ internal sealed class LifecycleModel
     private static readonly Lazy<LifecycleModel> LazyDefault = new(LoadEmbedded);
 
     private readonly Dictionary<DeviceEvent, EventEntry> events;
+    private readonly Dictionary<KernelEffect, EffectEntry> effects;
     private readonly Dictionary<string, List<ApiEntry>> apis;
     private readonly Dictionary<string, MainlineFunctionEntry> mainlineFunctions;
     private readonly Dictionary<(string Scenario, DeviceEvent Event), int> positions = [];
@@ -25,6 +26,7 @@ internal sealed class LifecycleModel
     {
         Document = document;
         events = document.Events.ToDictionary(e => e.Id);
+        effects = document.Effects.ToDictionary(e => e.Id);
         apis = document.Apis.GroupBy(a => a.Function, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         mainlineFunctions = document.MainlineFunctions.ToDictionary(f => f.Function, StringComparer.Ordinal);
@@ -58,7 +60,10 @@ internal sealed class LifecycleModel
         return new LifecycleModel(document);
     }
 
-    /// <summary>What is wrong with a model document: missing sources, incomplete timelines, unknown events.</summary>
+    /// <summary>
+    /// What is wrong with a model document: missing sources, events or effects defined twice, references to
+    /// events or effects the document does not define, timelines that do not hold every event exactly once.
+    /// </summary>
     internal static List<string> Validate(ModelDocument document)
     {
         var problems = new List<string>();
@@ -78,10 +83,57 @@ internal sealed class LifecycleModel
         foreach (var f in document.MainlineFunctions) { Source(f.Source, $"mainline function {f.Function}"); }
         foreach (var x in document.Exempt) { Source(x.Source, $"exempt {x.Path ?? x.PathPrefix}"); }
 
+        var events = new HashSet<DeviceEvent>();
+        foreach (var e in document.Events)
+        {
+            if (string.IsNullOrEmpty(e.Id.Id))
+            {
+                problems.Add($"event \"{e.Name}\" has no id");
+            }
+            else if (!events.Add(e.Id))
+            {
+                problems.Add($"event {e.Id} is defined twice");
+            }
+        }
+
+        var effects = new HashSet<KernelEffect>();
+        foreach (var e in document.Effects)
+        {
+            if (string.IsNullOrEmpty(e.Id.Id))
+            {
+                problems.Add($"effect \"{e.Name}\" has no id");
+            }
+            else if (!effects.Add(e.Id))
+            {
+                problems.Add($"effect {e.Id} is defined twice");
+            }
+        }
+
+        void Event(DeviceEvent ev, string where)
+        {
+            if (!events.Contains(ev))
+            {
+                problems.Add($"{where} names event {ev}, which is not defined");
+            }
+        }
+
+        void Effect(KernelEffect effect, string where)
+        {
+            if (!effects.Contains(effect))
+            {
+                problems.Add($"{where} names effect {effect}, which is not defined");
+            }
+        }
+
         foreach (var scenario in document.Scenarios)
         {
             Source(scenario.Source, $"scenario {scenario.Id}");
-            foreach (var ev in Enum.GetValues<DeviceEvent>())
+            foreach (var ev in scenario.Timeline.Distinct())
+            {
+                Event(ev, $"scenario {scenario.Id}");
+            }
+
+            foreach (var ev in document.Events.Select(e => e.Id).Distinct())
             {
                 var count = scenario.Timeline.Count(e => e == ev);
                 if (count != 1)
@@ -91,21 +143,12 @@ internal sealed class LifecycleModel
             }
         }
 
-        foreach (var ev in Enum.GetValues<DeviceEvent>())
-        {
-            if (!document.Events.Any(e => e.Id == ev))
-            {
-                problems.Add($"event {ev} is not described");
-            }
-        }
-
-        foreach (var effect in Enum.GetValues<KernelEffect>())
-        {
-            if (!document.Effects.Any(e => e.Id == effect))
-            {
-                problems.Add($"effect {effect} is not described");
-            }
-        }
+        foreach (var e in document.Effects) { Event(e.ConsumedBy, $"effect {e.Id}"); }
+        foreach (var a in document.Apis) { Effect(a.Effect, $"api {a.Function}"); }
+        foreach (var f in document.FieldWrites) { Effect(f.Effect, $"field write {f.Field ?? f.ValueMentions}"); }
+        foreach (var r in document.Roles) { Event(r.Event, $"role {r.Role}"); }
+        foreach (var f in document.MainlineFunctions) { Effect(f.Effect, $"mainline function {f.Function}"); }
+        foreach (var x in document.Exempt) { Effect(x.Effect, $"exempt {x.Path ?? x.PathPrefix}"); }
 
         return problems;
     }
@@ -119,7 +162,10 @@ internal sealed class LifecycleModel
 
     public EventEntry Event(DeviceEvent id) => events[id];
 
-    public EffectEntry Effect(KernelEffect id) => Document.Effects.First(e => e.Id == id);
+    public EffectEntry Effect(KernelEffect id) => effects[id];
+
+    /// <summary>Whether the model defines <paramref name="id"/> (a rule's effect is checked against it).</summary>
+    public bool Defines(KernelEffect id) => effects.ContainsKey(id);
 
     /// <summary>Position of <paramref name="ev"/> in the scenario's timeline.</summary>
     public int Position(ScenarioEntry scenario, DeviceEvent ev) => positions[(scenario.Id, ev)];
@@ -159,6 +205,9 @@ internal sealed class LifecycleModel
 
         return null;
     }
+
+    /// <summary>Whether a registration's function is an entry point: its role has a place on the timeline.</summary>
+    public bool IsEntryPoint(Registration registration) => EventOf(registration) is not null;
 
     /// <summary>The effect of an assignment (a field write), or null.</summary>
     public (KernelEffect Effect, FieldWriteEntry Entry)? EffectOf(Assignment assignment)

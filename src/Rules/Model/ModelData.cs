@@ -3,8 +3,11 @@ using PatchBot.PatchParser.Graph;
 namespace PatchBot.Rules.Model;
 
 // The shapes of lifecycle.json. Every entry carries "source": the kernel file and function it comes from.
+// Events and effects are defined here, by their entries; every other entry names them by id.
 
-internal sealed record EventEntry(DeviceEvent Id, string Name, string KernelName, string Source);
+/// <summary>An event of the device's life.</summary>
+/// <param name="Landmark">Named in every finding's account of the timeline, whether or not the finding is about it.</param>
+internal sealed record EventEntry(DeviceEvent Id, string Name, string KernelName, string Source, bool Landmark = false);
 
 internal sealed record ScenarioEntry(string Id, string Title, string Description, string Source, IReadOnlyList<DeviceEvent> Timeline);
 

@@ -183,18 +183,23 @@ public class CallGraphTests
         }
 
         FilePatch file = File("drivers/x.c", Hunk(body.TrimEnd('\n')));
-        CallGraph deep = CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxDepth = 4 });
+        CallGraph g = CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table);
         var gaps = new List<CoverageGap>();
-        Assert.Empty(deep.PathsTo("f10", "drivers/x.c", gaps));
+        Assert.Empty(g.PathsTo("f10", "drivers/x.c", gaps, new CallPathLimits { MaxDepth = 4 }));
         Assert.Contains("longer than 4", Assert.Single(gaps).Reason, StringComparison.Ordinal);
 
-        CallGraph many = CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxPaths = 5 });
         gaps.Clear();
-        Assert.Equal(5, many.PathsTo("f10", "drivers/x.c", gaps).Count);
+        Assert.Equal(5, g.PathsTo("f10", "drivers/x.c", gaps, new CallPathLimits { MaxPaths = 5 }).Count);
         Assert.Contains("more than 5 paths", Assert.Single(gaps).Reason, StringComparison.Ordinal);
 
         // Without limits: 2^10 acyclic paths (each call site of a pair is its own edge).
-        Assert.Equal(1024, CallGraphBuilder.Build([new GraphInput("s", [file])], IdiomModel.Default.Table, new GraphOptions { MaxPaths = 5000 }).PathsTo("f10", "drivers/x.c").Count);
+        gaps.Clear();
+        Assert.Equal(1024, g.PathsTo("f10", "drivers/x.c", gaps, new CallPathLimits { MaxPaths = 5000 }).Count);
+        Assert.Empty(gaps);
+
+        gaps.Clear();
+        Assert.InRange(g.PathsTo("f10", "drivers/x.c", gaps, new CallPathLimits { MaxPaths = 5000, MaxSteps = 20 }).Count, 1, 19);
+        Assert.Contains("more than 20 functions visited", Assert.Single(gaps).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,8 +53,10 @@ public class LimitTests
         var graph = GraphOptions.Default;
         Assert.InRange(graph.MaxTokensPerFile, 10_000, 100_000_000);
         Assert.InRange(graph.MaxNesting, 16, 10_000);
-        Assert.InRange(graph.MaxPaths, 1, 100_000);
-        Assert.InRange(graph.MaxDepth, 4, 1_000);
+        var paths = CallPathLimits.Default;
+        Assert.InRange(paths.MaxPaths, 1, 100_000);
+        Assert.InRange(paths.MaxDepth, 4, 1_000);
+        Assert.InRange(paths.MaxSteps, paths.MaxPaths * paths.MaxDepth, 10_000_000);
         Assert.InRange(new SeriesAssembler().MaxParts, 100, 100_000);
     }
 

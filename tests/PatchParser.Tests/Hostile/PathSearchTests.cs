@@ -11,7 +11,7 @@ namespace PatchBot.PatchParser.Tests.Hostile;
 public class PathSearchTests
 {
     /// <summary>Levels of three functions, each calling all three of the level below; level 0 calls <paramref name="bottom"/>.</summary>
-    private static FilePatch Ladder(int levels, string bottom, string? probeCalls)
+    private static FilePatch Ladder(int levels, string bottom, string? probeCalls, string file = "drivers/x.c")
     {
         var text = new StringBuilder();
         for (int i = 0; i < levels; i++)
@@ -30,7 +30,7 @@ public class PathSearchTests
         }
 
         var lines = text.ToString().TrimEnd('\n').Split('\n').Select((l, i) => new DiffLine(DiffLineKind.Added, l, 0, i + 1, i + 1)).ToList();
-        return new FilePatch(null, "drivers/x.c", FileChangeKind.Added, [new Hunk(0, 0, 1, lines.Count, "", lines, 1)], 1);
+        return new FilePatch(null, file, FileChangeKind.Added, [new Hunk(0, 0, 1, lines.Count, "", lines, 1)], 1);
     }
 
     private static void Fast(Action action)
@@ -74,7 +74,25 @@ public class PathSearchTests
         var gaps = new List<CoverageGap>();
         IReadOnlyList<CallPath> paths = [];
         Fast(() => paths = graph.PathsTo("a0", "drivers/x.c", gaps));
-        Assert.Equal(GraphOptions.Default.MaxPaths, paths.Count);
+        Assert.Equal(CallPathLimits.Default.MaxPaths, paths.Count);
         Assert.Contains("more than", Assert.Single(gaps).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Paths_that_exist_by_name_only_are_cut_at_the_step_limit_fast()
+    {
+        // The ladder's top function has a static namesake in another file, and that one is what the probe there
+        // calls: by name every ladder function is near an entry point, by definition none is.
+        FilePatch probe = Ladder(1, "other_function", probeCalls: "a12", file: "drivers/y.c");
+        FilePatch namesake = Ladder(13, "pci_add_dma_alias", probeCalls: null, file: "drivers/x.c");
+        var text = string.Join('\n', probe.Hunks[0].Lines.Select(l => l.Text)) + "\nstatic void a12(struct pci_dev *pdev)\n{\n}";
+        var lines = text.Split('\n').Select((l, i) => new DiffLine(DiffLineKind.Added, l, 0, i + 1, i + 1)).ToList();
+        probe = new FilePatch(null, "drivers/y.c", FileChangeKind.Added, [new Hunk(0, 0, 1, lines.Count, "", lines, 1)], 1);
+        GraphInput[] inputs = [new GraphInput("o", [probe, namesake])];
+        var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table);
+        var gaps = new List<CoverageGap>();
+        Fast(() => Assert.Empty(graph.PathsTo("pci_add_dma_alias", "drivers/x.c", gaps)));
+        Assert.Contains($"more than {CallPathLimits.Default.MaxSteps} functions visited", Assert.Single(gaps).Reason, StringComparison.Ordinal);
+        Fast(() => Assert.Empty(Analyzer.Analyze(graph, inputs).Findings));
     }
 }
