@@ -32,7 +32,6 @@ internal sealed class SeriesProcessor(
     IOptions<SmtpOptions> smtp,
     BotMetrics metrics,
     TimeProvider time,
-    PatchBotConfig rulesConfig,
     ICrashPoints crashPoints,
     ILogger<SeriesProcessor> logger) : BackgroundService
 {
@@ -43,7 +42,7 @@ internal sealed class SeriesProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        analyzer = new SeriesAnalyzer(AnalysisOptions.Default with { Config = rulesConfig });
+        analyzer = new SeriesAnalyzer(AnalysisOptions.Default with { Config = LoadRulesConfig() });
         while (!stoppingToken.IsCancellationRequested)
         {
             metrics.LastLoop = time.GetUtcNow();
@@ -511,4 +510,18 @@ internal sealed class SeriesProcessor(
         string.Join(' ', title.ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     private static string? Unbracket(string? id) => id?.Trim('<', '>');
+
+    /// <summary>The rules of Series:RulesConfig, or the defaults. Read when the loop starts, not when the service is
+    /// built, so that a bad file is reported with every other setting by the validation at start
+    /// (<see cref="SeriesOptionsValidator"/>, the same loader); a file broken since then stops the loop the same way.</summary>
+    private PatchBotConfig LoadRulesConfig()
+    {
+        string? path = seriesOptions.Value.RulesConfig;
+        if (string.IsNullOrEmpty(path))
+        {
+            return PatchBotConfig.Empty;
+        }
+
+        return PatchBotConfig.TryLoadFile(path, out var config, out string? error) ? config : throw new InvalidOperationException($"Series:RulesConfig: {error}");
+    }
 }

@@ -48,12 +48,18 @@ internal sealed class SeriesReadiness
     public TimeSpan Wait { get; }
 
     /// <summary>Whether <paramref name="series"/> is ready, <paramref name="messagesSinceLast"/> messages after its last one (message clock).</summary>
-    public bool IsReady(Series series, long messagesSinceLast) =>
-        IsComplete(series) || (Expect(SeriesClock.Messages) && messagesSinceLast >= Messages);
+    public bool IsReady(Series series, long messagesSinceLast)
+    {
+        Expect(SeriesClock.Messages);
+        return IsComplete(series) || messagesSinceLast >= Messages;
+    }
 
     /// <summary>Whether <paramref name="series"/> is ready, <paramref name="timeSinceLast"/> after its last message arrived (wall clock).</summary>
-    public bool IsReady(Series series, TimeSpan timeSinceLast) =>
-        IsComplete(series) || (Expect(SeriesClock.WallTime) && timeSinceLast >= Wait);
+    public bool IsReady(Series series, TimeSpan timeSinceLast)
+    {
+        Expect(SeriesClock.WallTime);
+        return IsComplete(series) || timeSinceLast >= Wait;
+    }
 
     private bool IsComplete(Series series)
     {
@@ -61,6 +67,11 @@ internal sealed class SeriesReadiness
         return series.IsComplete && (Clock == SeriesClock.WallTime || series.CoverLetter is not null);
     }
 
-    private bool Expect(SeriesClock clock) =>
-        Clock == clock ? true : throw new InvalidOperationException($"this policy waits on the {Clock} clock, not the {clock} clock");
+    private void Expect(SeriesClock clock)
+    {
+        if (Clock != clock)
+        {
+            throw new InvalidOperationException($"this policy waits on the {Clock} clock, not the {clock} clock");
+        }
+    }
 }

@@ -35,19 +35,20 @@ public sealed class ServeRegistrationTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_rules_config_stops_serve_at_start_with_the_message_check_gives()
+    public void A_bad_rules_config_stops_serve_at_start_with_the_message_check_gives_beside_the_other_problems()
     {
         string rules = Path.Combine(dir.FullName, "rules.json");
         File.WriteAllText(rules, """{ "rules": { "no-such-rule": "off" } }""");
         string patch = Path.Combine(RepoPaths.Root, "tests", "fixtures", "rules", "dma-alias-after-iommu-group", "bad-probe-helper.patch");
 
         var check = CliProcess.Run(["check", "--no-tree", "--config", rules, patch], workingDirectory: dir.FullName);
-        var serve = CliProcess.Run(["serve", $"--Series:RulesConfig={rules}", "--Sources:Folders:0:Path=" + dir.FullName], workingDirectory: dir.FullName);
+        var serve = CliProcess.Run(["serve", $"--Series:RulesConfig={rules}", "--Sources:Folders:0:Path=" + dir.FullName, "--Health:Address=0.0.0.0"], workingDirectory: dir.FullName);
 
         Assert.Equal(2, check.ExitCode);
         Assert.Equal(2, serve.ExitCode);
         string message = $"{rules}: unknown rule id no-such-rule";
         Assert.Contains($"patchbot check: {message}", check.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Series:RulesConfig: {message}", serve.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Health:Address '0.0.0.0' must be a loopback address", serve.Stderr, StringComparison.Ordinal); // reported together
     }
 }
