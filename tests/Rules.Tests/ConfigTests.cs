@@ -67,4 +67,47 @@ public sealed class ConfigTests
         Assert.Empty(problems);
         Assert.Equal(Severity.Warning, config.SeverityOf("dma-alias-from-module", Severity.Info));
     }
+
+    [Fact]
+    public void The_loader_names_the_source_and_line_of_every_problem_and_gives_the_defaults()
+    {
+        Assert.False(PatchBotConfig.TryLoad("{\n  \"rules\": { \"no-such-rule\": \"off\" },\n  \"enable\": [3]\n}", "repo/.patchbot.json", out var config, out string? error));
+        Assert.Equal("repo/.patchbot.json: unknown rule id no-such-rule; repo/.patchbot.json: enable: expected rule ids, not 3", error);
+        Assert.Same(PatchBotConfig.Empty, config);
+
+        Assert.False(PatchBotConfig.TryLoad("{\n  \"rules\": ", "x.json", out _, out error));
+        Assert.StartsWith("x.json:", error, StringComparison.Ordinal);
+        Assert.Matches(@"^x\.json:\d+: not valid JSON", error);
+
+        Assert.True(PatchBotConfig.TryLoad(null, "absent", out config, out error));
+        Assert.Null(error);
+        Assert.Same(PatchBotConfig.Empty, config);
+    }
+
+    [Fact]
+    public void The_file_loader_reports_an_unreadable_file_and_finds_the_nearest_file_upward()
+    {
+        var root = Directory.CreateTempSubdirectory("patchbot-config-");
+        try
+        {
+            string nested = Directory.CreateDirectory(Path.Combine(root.FullName, "a", "b")).FullName;
+            string top = Path.Combine(root.FullName, PatchBotConfig.FileName);
+            File.WriteAllText(top, """{ "disable": ["sysfs-after-device-add"] }""");
+            Assert.Equal(top, PatchBotConfig.FindUpward(nested));
+            Assert.True(PatchBotConfig.TryLoadFile(top, out var config, out _));
+            Assert.False(config.IsEnabled("sysfs-after-device-add"));
+
+            string near = Path.Combine(root.FullName, "a", PatchBotConfig.FileName);
+            File.WriteAllText(near, "{}");
+            Assert.Equal(near, PatchBotConfig.FindUpward(nested));
+
+            string missing = Path.Combine(nested, "missing.json");
+            Assert.False(PatchBotConfig.TryLoadFile(missing, out _, out string? error));
+            Assert.StartsWith(missing + ": ", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }

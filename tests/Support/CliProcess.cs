@@ -2,12 +2,13 @@ using System.Diagnostics;
 
 namespace PatchBot.Tests.Support;
 
-/// <summary>Runs the real patchbot executable (the built patchbot.dll) as a separate process.</summary>
+/// <summary>Runs the real patchbot executable (the built patchbot.dll), or another executable of the repository
+/// built beside the tests (<c>program</c>, e.g. patchbot-bench.dll), as a separate process.</summary>
 public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(IEnumerable<string> args, Stream? stdin = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static Result Run(IEnumerable<string> args, Stream? stdin = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string program = "patchbot.dll")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -17,7 +18,7 @@ public static class CliProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "patchbot.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -28,7 +29,7 @@ public static class CliProcess
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start patchbot");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + program);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -40,7 +41,7 @@ public static class CliProcess
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("patchbot did not finish in 5 minutes");
+            throw new TimeoutException(program + " did not finish in 5 minutes");
         }
 
         return new Result(process.ExitCode, stdout.Result, stderr.Result);

@@ -197,27 +197,10 @@ internal static class CheckCommand
     private static bool TryLoadConfig(CheckSettings settings, out PatchBotConfig? config, out string? error)
     {
         config = null;
-        error = null;
         string? path = settings.ConfigPath ?? FindConfigUpward(settings.Paths.FirstOrDefault(p => p != "-"));
-        string? text = null;
-        if (path is not null)
+        var parsed = PatchBotConfig.Empty;
+        if (path is not null && !PatchBotConfig.TryLoadFile(path, out parsed, out error))
         {
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error = $"{path}: {e.Message}";
-                return false;
-            }
-        }
-
-        IReadOnlyList<PatchBot.PatchParser.Problem> problems = [];
-        var parsed = text is null ? PatchBotConfig.Empty : PatchBotConfig.Parse(text, out problems);
-        if (problems.Count > 0)
-        {
-            error = string.Join("; ", problems.Select(p => p.Line is int l ? $"{path}:{l}: {p.Message}" : $"{path}: {p.Message}"));
             return false;
         }
 
@@ -230,6 +213,7 @@ internal static class CheckCommand
             }
         }
 
+        error = null;
         config = parsed with
         {
             Enabled = settings.Enable.Count > 0 ? new HashSet<string>(settings.Enable, StringComparer.Ordinal) : parsed.Enabled,
@@ -239,20 +223,8 @@ internal static class CheckCommand
     }
 
     /// <summary>.patchbot.json in the folder of <paramref name="input"/> (or the working folder) or any folder above.</summary>
-    private static string? FindConfigUpward(string? input)
-    {
-        string start = input is null ? Directory.GetCurrentDirectory()
+    private static string? FindConfigUpward(string? input) =>
+        PatchBotConfig.FindUpward(input is null ? Directory.GetCurrentDirectory()
             : Directory.Exists(input) ? Path.GetFullPath(input)
-            : Path.GetDirectoryName(Path.GetFullPath(input)) ?? Directory.GetCurrentDirectory();
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, ".patchbot.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+            : Path.GetDirectoryName(Path.GetFullPath(input)) ?? Directory.GetCurrentDirectory());
 }

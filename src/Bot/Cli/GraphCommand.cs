@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
+using PatchBot.Engine.Pipeline;
 using PatchBot.Bot.Output;
 using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Graph;
@@ -54,7 +55,7 @@ internal static class GraphCommand
                 try
                 {
                     using var stream = source.Open();
-                    items.AddRange(MailReader.Read(stream, source.Name).Where(i => i.Kind == MailItemKind.Patch));
+                    items.AddRange(MailReader.Read(stream, source.Name).Where(i => i.Kind is MailItemKind.Patch or MailItemKind.CoverLetter));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -63,10 +64,22 @@ internal static class GraphCommand
                 }
             }
 
+            // The series check would analyse: the same window and readiness policy (an archive, the message clock).
+            var window = new SeriesWindow(SeriesReadiness.Archive());
+            var units = new List<AnalysisUnit>();
+            long sequence = 0;
+            foreach (var item in items)
+            {
+                window.Add(item, sequence++, units);
+            }
+
+            window.Flush(units);
             var analyzer = new SeriesAnalyzer(AnalysisOptions.Default, tree: kernelTree);
             var coverage = new List<CoverageEntry>();
-            var graphs = new SeriesAssembler().Assemble(items)
-                .Select(s => analyzer.BuildGraph(s.Parts, coverage))
+            var graphs = units
+                .Where(u => u.Group == 0) // a reviewer's reply carrying a diff is no series: graph shows none, as before
+                .OrderBy(u => u.Sequence)
+                .Select(u => analyzer.BuildGraph(u.Parts, coverage))
                 .OfType<SeriesGraph>()
                 .ToList();
             string text = parse.GetValue(format) switch

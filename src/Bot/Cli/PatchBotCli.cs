@@ -21,7 +21,6 @@ internal static class PatchBotCli
         root.Subcommands.Add(GraphCommand.Create(stdout, stderr, stdin));
         root.Subcommands.Add(ServeCommand.Create(stderr));
         root.Subcommands.Add(GitHub.GitHubWebhookCommand.Create(stderr));
-        root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

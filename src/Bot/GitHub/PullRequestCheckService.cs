@@ -34,19 +34,25 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
     private async Task<PublishResult> RunAsync(PullRequestEvent evt, CancellationToken cancellationToken)
     {
         var publisher = new FindingsPublisher(client, options, time);
-        var checker = new GitCommitChecker(AnalysisOptions.Default, MailOptions.Default);
         var fetcher = new PullRequestFetcher(client, options);
         if (options.Mode == GitHubReportMode.StatusComment)
         {
-            var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
-            return await publisher.PublishStatusAndCommentAsync(evt, checker.Check(read.Commits, read.Problems)).ConfigureAwait(false);
+            return await publisher.PublishStatusAndCommentAsync(evt, await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         long runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
-        var commits = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
-        var report = checker.Check(commits.Commits, commits.Problems);
+        var report = await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false);
         var result = await publisher.CompleteCheckRunAsync(evt, runId, report).ConfigureAwait(false);
         return result with { Requests = result.Requests + 1 };
+    }
+
+    /// <summary>The pull request's commits checked under the repository's own .patchbot.json at the head.</summary>
+    private async Task<Engine.Check.CheckReport> CheckCommitsAsync(PullRequestEvent evt, PullRequestFetcher fetcher, CancellationToken cancellationToken)
+    {
+        var rules = await new RepositoryConfigFetcher(client).FetchAsync(evt).ConfigureAwait(false);
+        var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
+        var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default);
+        return checker.Check(read.Commits, rules.Problem is null ? read.Problems : [rules.Problem, .. read.Problems]);
     }
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: {Findings} finding(s), {Conclusion}, {Requests} report request(s)")]

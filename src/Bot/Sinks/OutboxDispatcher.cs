@@ -21,6 +21,7 @@ internal sealed class OutboxDispatcher(
     IOptions<SourcesOptions> sources,
     BotMetrics metrics,
     TimeProvider time,
+    ICrashPoints crashPoints,
     ILogger<OutboxDispatcher> logger)
 {
     private bool recovered;
@@ -68,7 +69,7 @@ internal sealed class OutboxDispatcher(
                     break; // try again on the next tick
                 }
 
-                Faults.Hit("sent");
+                crashPoints.Reached("sent");
                 var now = time.GetUtcNow();
                 store.SetOutboxState(entry.Id, OutboxStates.Sent, now);
                 metrics.Count("patchbot_replies_total", "sent");

@@ -11,7 +11,7 @@ namespace PatchBot.Bot.Sources;
 /// transaction) before anything else happens, then the processor is woken. A message is keyed by its Message-ID,
 /// so the same mail from two sources, or read again after a crash or a UIDVALIDITY change, is handled once.
 /// </summary>
-internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics metrics, ILogger<MailIntake> logger) : IDisposable
+internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics metrics, ICrashPoints crashPoints, ILogger<MailIntake> logger) : IDisposable
 {
     private readonly SemaphoreSlim signal = new(0);
 
@@ -28,7 +28,7 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
         {
             metrics.Count("patchbot_messages_received_total");
             BotLog.MessageStored(logger, source, messageId, uid);
-            Faults.Hit("stored");
+            crashPoints.Reached("stored");
             if (signal.CurrentCount == 0)
             {
                 signal.Release();
@@ -65,22 +65,5 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
         }
 
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
-    }
-}
-
-/// <summary>Crash points for the end-to-end tests: PATCHBOT_FAULT=point kills the process (SIGKILL) when it gets there.</summary>
-internal static class Faults
-{
-    private static readonly string? Armed = Environment.GetEnvironmentVariable("PATCHBOT_FAULT");
-
-    public static void Hit(string point)
-    {
-        if (Armed is not null && string.Equals(Armed, point, StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"patchbot: PATCHBOT_FAULT={point}: killing myself");
-            Console.Error.Flush();
-            System.Diagnostics.Process.GetCurrentProcess().Kill();
-            Thread.Sleep(Timeout.Infinite);
-        }
     }
 }

@@ -65,9 +65,6 @@ internal static partial class BotLog
     [LoggerMessage(1301, LogLevel.Information, "message {MessageId}: finding {Rule} at {File}:{Line} ({Severity})")]
     public static partial void FindingLogged(ILogger logger, string messageId, string rule, string file, int line, string severity);
 
-    [LoggerMessage(1302, LogLevel.Information, "message {MessageId}: series \"{Title}\" v{Version} waits for missing parts {Missing}")]
-    public static partial void SeriesWaiting(ILogger logger, string messageId, string title, int version, string missing);
-
     [LoggerMessage(1400, LogLevel.Information, "message {MessageId}: reply {ReplyId} sent to {Recipients} in {Elapsed} ms after delivery")]
     public static partial void ReplySent(ILogger logger, string messageId, string replyId, string recipients, long elapsed);
 

@@ -1,9 +1,9 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using PatchBot.Engine.Check;
+using PatchBot.Engine.Pipeline;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
 using PatchBot.Bot.State;
@@ -32,6 +32,7 @@ internal sealed class SeriesProcessor(
     IOptions<SmtpOptions> smtp,
     BotMetrics metrics,
     TimeProvider time,
+    ICrashPoints crashPoints,
     ILogger<SeriesProcessor> logger) : BackgroundService
 {
     private readonly Dictionary<long, Parsed> cache = [];
@@ -322,6 +323,7 @@ internal sealed class SeriesProcessor(
 
         var now = time.GetUtcNow();
         var wait = seriesOptions.Value.WaitForMissing;
+        var readiness = SeriesReadiness.LiveList(wait);
         var byItem = parsed.ToDictionary(p => (object)p.Item, ReferenceEqualityComparer.Instance);
         var assembler = new SeriesAssembler(time, wait > TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1));
         foreach (var series in assembler.Assemble(parsed.Select(p => p.Item)))
@@ -329,7 +331,7 @@ internal sealed class SeriesProcessor(
             var members = (series.CoverLetter is null ? series.Parts : series.Parts.Prepend(series.CoverLetter))
                 .Select(i => (Parsed)byItem[i]!).ToList();
             var lastArrival = members.Max(m => m.ReceivedAt);
-            if (!series.IsComplete && now - lastArrival < wait)
+            if (!readiness.IsReady(series, now - lastArrival))
             {
                 continue;
             }
@@ -394,7 +396,7 @@ internal sealed class SeriesProcessor(
         }
 
         BotLog.SeriesChecked(logger, rootId, series.Title, series.Version, series.Status, kept.Count, fresh.Count, fixedKeys.Count, replies.Count);
-        Faults.Hit("checked");
+        crashPoints.Reached("checked");
     }
 
     private void BuildReplies(Series series, List<Parsed> members, Parsed root, ListPolicy policy, List<ReportedFinding> fresh,
@@ -509,20 +511,17 @@ internal sealed class SeriesProcessor(
 
     private static string? Unbracket(string? id) => id?.Trim('<', '>');
 
-    private PatchBotConfig? LoadRulesConfig()
+    /// <summary>The rules of Series:RulesConfig, or the defaults. Read when the loop starts, not when the service is
+    /// built, so that a bad file is reported with every other setting by the validation at start
+    /// (<see cref="SeriesOptionsValidator"/>, the same loader); a file broken since then stops the loop the same way.</summary>
+    private PatchBotConfig LoadRulesConfig()
     {
         string? path = seriesOptions.Value.RulesConfig;
         if (string.IsNullOrEmpty(path))
         {
-            return null;
+            return PatchBotConfig.Empty;
         }
 
-        var config = PatchBotConfig.Parse(File.ReadAllText(path), out var problems);
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join("; ", problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"{path}:{p.Line}: {p.Message}"))));
-        }
-
-        return config;
+        return PatchBotConfig.TryLoadFile(path, out var config, out string? error) ? config : throw new InvalidOperationException($"Series:RulesConfig: {error}");
     }
 }

@@ -1,3 +1,4 @@
+using PatchBot.Rules.Config;
 using System.Globalization;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -315,9 +316,16 @@ internal sealed class SeriesOptionsValidator : IValidateOptions<SeriesOptions>
             errors.Add("Series:Tick must be positive");
         }
 
-        if (!string.IsNullOrEmpty(options.RulesConfig) && !File.Exists(options.RulesConfig))
+        if (!string.IsNullOrEmpty(options.RulesConfig))
         {
-            errors.Add($"Series:RulesConfig '{options.RulesConfig}' does not exist");
+            if (!File.Exists(options.RulesConfig))
+            {
+                errors.Add($"Series:RulesConfig '{options.RulesConfig}' does not exist");
+            }
+            else if (!PatchBotConfig.TryLoadFile(options.RulesConfig, out _, out string? error))
+            {
+                errors.Add($"Series:RulesConfig: {error}");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

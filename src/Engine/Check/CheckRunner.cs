@@ -41,7 +41,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
     public CheckReport Run(IReadOnlyList<InputSource> sources)
     {
         int threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
-        var window = new SeriesWindow(settings.SeriesWindow);
+        var window = new SeriesWindow(SeriesReadiness.Archive());
         foreach (var e in _emitted)
         {
             e.Open(ReportMemoryLimit);

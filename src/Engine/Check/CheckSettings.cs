@@ -30,6 +30,4 @@ internal sealed record CheckSettings
     /// <summary>Workers for parsing and for analysis; 0 means one per processor. The report does not depend on it.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Messages a series may stay open for (see <see cref="Pipeline.SeriesWindow"/>).</summary>
-    public int SeriesWindow { get; init; } = Pipeline.SeriesWindow.DefaultWindowMessages;
 }

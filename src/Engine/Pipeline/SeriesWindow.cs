@@ -10,18 +10,14 @@ internal sealed record AnalysisUnit(int Group, long Sequence, IReadOnlyList<Mail
 
 /// <summary>
 /// The bounded series window between reading and analysis: patch and cover-letter messages wait here until
-/// their series is closed, so memory holds the open series of the last <see cref="WindowMessages"/> messages,
-/// not the whole mbox. A series closes (looked at every 128 messages) when it is complete and has its cover letter, or when none of its
-/// messages arrived within the last <see cref="WindowMessages"/> messages, or at the end of the run. A lone
-/// patch ([PATCH] or [PATCH 1/1]) can join no series (<see cref="SeriesAssembler"/>), so it closes at once.
-/// Grouping inside the window is <see cref="SeriesAssembler"/>'s, so a run whose series fit in the window
-/// gets the same series as assembling everything at once.
+/// their series is ready by the <see cref="SeriesReadiness"/> on the message clock (looked at every 128 messages),
+/// or the run ends, so memory holds the open series of the last <see cref="SeriesReadiness.Messages"/> messages,
+/// not the whole mbox. A lone patch ([PATCH] or [PATCH 1/1]) can join no series (<see cref="SeriesAssembler"/>), so
+/// it closes at once. Grouping inside the window is <see cref="SeriesAssembler"/>'s, so a run whose series fit in the
+/// window gets the same series as assembling everything at once.
 /// </summary>
 internal sealed class SeriesWindow
 {
-    /// <summary>Default window: series whose parts are more than this many messages apart are not joined.</summary>
-    public const int DefaultWindowMessages = 500;
-
     /// <summary>How often (in messages) the open series are re-assembled to find the ones that closed: assembling
     /// costs time in the square of the open series, so not at every message (the profile showed it at 70% of the run when done at every message, 18% every 64 messages with a 1,000-message window, 6% now).</summary>
     private const int StaleCheckEvery = 128;
@@ -31,12 +27,16 @@ internal sealed class SeriesWindow
     private readonly Dictionary<MailItem, long> _sequence = new(ReferenceEqualityComparer.Instance);
     private long _lastStaleCheck;
 
-    public SeriesWindow(int windowMessages = DefaultWindowMessages)
+    public SeriesWindow(SeriesReadiness? readiness = null)
     {
-        WindowMessages = Math.Max(1, windowMessages);
+        Readiness = readiness ?? SeriesReadiness.Archive();
+        if (Readiness.Clock != SeriesClock.Messages)
+        {
+            throw new ArgumentException("the series window reads an archive: it waits on the message clock", nameof(readiness));
+        }
     }
 
-    public int WindowMessages { get; }
+    public SeriesReadiness Readiness { get; }
 
     /// <summary>Messages waiting for their series to close.</summary>
     public int Pending => _pending.Count;
@@ -109,7 +109,7 @@ internal sealed class SeriesWindow
                 last = Math.Max(last, s);
             }
 
-            if (all || (series.IsComplete && series.CoverLetter is not null) || now - last >= WindowMessages)
+            if (all || Readiness.IsReady(series, now - last))
             {
                 closed.Add(Unit(series, first));
                 foreach (var member in Members(series))

@@ -8,7 +8,9 @@ namespace PatchBot.Rules.Config;
 /// <summary>
 /// The .patchbot.json settings: { "rules": { "&lt;id&gt;": "off" | "error" | "warning" | "info" },
 /// "enable": [ids], "disable": [ids] }. "enable", when given, runs only those rules; "disable" and "off"
-/// drop rules; a severity overrides the rule's default. No file I/O: the CLI finds and reads the file.
+/// drop rules; a severity overrides the rule's default. The one loader of every front-end: <c>check</c> (the file of
+/// <c>--config</c>, else the nearest .patchbot.json upward), <c>serve</c> (Series:RulesConfig) and the GitHub service
+/// (the repository's .patchbot.json at the pull request's head) all read it through <see cref="TryLoad"/>.
 /// </summary>
 public sealed record PatchBotConfig
 {
@@ -35,6 +37,72 @@ public sealed record PatchBotConfig
     {
         ArgumentNullException.ThrowIfNull(findings);
         return [.. findings.Where(f => IsEnabled(f.Rule)).Select(f => f with { Severity = SeverityOf(f.Rule, f.Severity) })];
+    }
+
+    /// <summary>The file name looked for in a checkout or a repository.</summary>
+    public const string FileName = ".patchbot.json";
+
+    /// <summary>
+    /// Reads configuration text that came from <paramref name="source"/> (a path or a repository file, named in the
+    /// error). Null text is no configuration: the defaults. False, with every problem in one line, when the text
+    /// cannot be used; the caller decides whether that stops it.
+    /// </summary>
+    public static bool TryLoad(string? json, string source, out PatchBotConfig config, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        error = null;
+        if (json is null)
+        {
+            config = Empty;
+            return true;
+        }
+
+        config = Parse(json, out var problems);
+        if (problems.Count == 0)
+        {
+            return true;
+        }
+
+        error = string.Join("; ", problems.Select(p => p.Line is int l
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{source}:{l}: {p.Message}")
+            : $"{source}: {p.Message}"));
+        config = Empty;
+        return false;
+    }
+
+    /// <summary>Reads and checks the configuration file at <paramref name="path"/> (see <see cref="TryLoad"/>); a file that
+    /// cannot be read is an error too.</summary>
+    public static bool TryLoadFile(string path, out PatchBotConfig config, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            config = Empty;
+            error = $"{path}: {e.Message}";
+            return false;
+        }
+
+        return TryLoad(text, path, out config, out error);
+    }
+
+    /// <summary>The nearest <see cref="FileName"/> in <paramref name="folder"/> or a folder above it, or null.</summary>
+    public static string? FindUpward(string folder)
+    {
+        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, FileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads configuration text. Never throws: what cannot be used is reported in <paramref name="problems"/>.</summary>

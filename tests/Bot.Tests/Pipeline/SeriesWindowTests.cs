@@ -27,7 +27,7 @@ public sealed class SeriesWindowTests
     [Fact]
     public void A_complete_series_with_its_cover_closes_before_the_end_of_the_input()
     {
-        var window = new SeriesWindow(windowMessages: 1000);
+        var window = new SeriesWindow(SeriesReadiness.Archive(1000));
         var closed = new List<AnalysisUnit>();
         long seq = 0;
         window.Add(Part("a", 0, 2, 1), seq++, closed);
@@ -59,7 +59,7 @@ public sealed class SeriesWindowTests
     public void An_incomplete_series_closes_when_stale_with_a_note_and_memory_stays_bounded()
     {
         const int windowMessages = 100;
-        var window = new SeriesWindow(windowMessages);
+        var window = new SeriesWindow(SeriesReadiness.Archive(windowMessages));
         var closed = new List<AnalysisUnit>();
         long seq = 0;
 
@@ -102,7 +102,7 @@ public sealed class SeriesWindowTests
             }
         }
 
-        var window = new SeriesWindow(windowMessages: 1000);
+        var window = new SeriesWindow(SeriesReadiness.Archive(1000));
         var closed = new List<AnalysisUnit>();
         for (int i = 0; i < items.Count; i++)
         {

@@ -7,29 +7,41 @@ using MimeKit;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
 using PatchBot.Engine.Tree;
-using PatchBot.PatchParser.IO;
 using PatchBot.PatchParser.C;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 
-namespace PatchBot.Bot.Cli;
+namespace PatchBot.Bench;
 
 /// <summary>
-/// <c>patchbot bench [MBOX] [--threads N] [--repeat K] [--scale S] [--tree DIR]</c>: the throughput and memory
-/// figures of the issue, measured as ratios within one run (floor and pipeline alternate, so both see the same
-/// machine load): MimeKit alone parsing the mbox and decoding every text body (the floor), the whole
-/// <c>check</c> pipeline on one thread and on N, the mbox concatenated S times (streamed from a temporary file),
-/// and optionally the tree index cold and warm.
+/// <c>patchbot-bench [MBOX] [--threads N] [--repeat K] [--scale S] [--tree DIR] [--patchbot PATH]</c>: the throughput
+/// and memory figures of README's Performance section, measured as ratios within one run (floor and pipeline
+/// alternate, so both see the same machine load): MimeKit alone parsing the mbox and decoding every text body (the
+/// floor), the whole <c>check</c> pipeline on one thread and on N, the mbox concatenated S times (streamed from a
+/// temporary file), the start-up of the native <c>patchbot</c> on one patch, and optionally the tree index cold and warm.
+/// Paths are relative to the working folder: run it from the repository root (scripts/bench does).
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>Exit code for usage errors, as patchbot's.</summary>
+    private const int UsageError = 2;
+
+    /// <summary>The sample measured when no MBOX is given, relative to the repository root.</summary>
+    internal const string DefaultSample = "tests/corpus/sample/linux-pci-sample.mbox.gz";
+
+    /// <summary>Where the first patch of the one-patch measure comes from, relative to the repository root.</summary>
+    private const string OnePatchCases = "tests/corpus/cases";
+
+    /// <summary>Where scripts/patchbot publishes the native build, relative to the repository root.</summary>
+    private const string NativePatchbot = "artifacts/patchbot/patchbot";
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var mbox = new Argument<string?>("mbox")
         {
-            Description = "The mbox to measure (.gz read as gzip); default: ../shared/corpus/sample/linux-pci-sample.mbox.gz.",
+            Description = $"The mbox to measure (.gz read as gzip); default: {DefaultSample}.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var threads = new Option<int>("--threads")
@@ -51,16 +63,20 @@ internal static class BenchCommand
         {
             Description = "A kernel tree: also measure its index cold (fresh cache folder) and warm, and the tokenizer over it.",
         };
+        var patchbot = new Option<string?>("--patchbot")
+        {
+            Description = $"The native patchbot whose start-up on one patch is measured (default: {NativePatchbot} when it exists; none: skipped).",
+        };
         var floorOnly = new Option<bool>(FloorOnlyOption)
         {
-            Description = "Measure the floor once and print it as one line (used by bench itself to measure the floor under workstation GC).",
+            Description = "Measure the floor once and print it as one line (used by the bench itself to measure the floor under workstation GC).",
             Hidden = true,
         };
-        var command = new Command("bench", "Measure throughput and memory of the check pipeline against MimeKit alone.")
+        var root = new RootCommand("Measure throughput and memory of the check pipeline against MimeKit alone.")
         {
-            mbox, threads, repeat, scale, tree, floorOnly,
+            mbox, threads, repeat, scale, tree, patchbot, floorOnly,
         };
-        command.SetAction(parse =>
+        root.SetAction(parse =>
         {
             if (parse.GetValue(floorOnly) && parse.GetValue(mbox) is { } only)
             {
@@ -69,29 +85,48 @@ internal static class BenchCommand
                 return 0;
             }
 
-            string? path = parse.GetValue(mbox) ?? DefaultSample();
-            if (path is null || !File.Exists(path))
+            string path = parse.GetValue(mbox) ?? DefaultSample;
+            if (!File.Exists(path))
             {
-                stderr.WriteLine($"patchbot bench: {path ?? "the sample mbox"}: not found; give an MBOX.");
-                return PatchBotCli.UsageError;
+                stderr.WriteLine($"patchbot-bench: {path}: not found; give an MBOX (run from the repository root for the default).");
+                return UsageError;
             }
 
             string? treePath = parse.GetValue(tree);
             if (treePath is not null && !Directory.Exists(treePath))
             {
-                stderr.WriteLine($"patchbot bench: --tree {treePath}: no such directory");
-                return PatchBotCli.UsageError;
+                stderr.WriteLine($"patchbot-bench: --tree {treePath}: no such directory");
+                return UsageError;
             }
 
-            Run(path, Math.Max(1, parse.GetValue(threads)), Math.Max(1, parse.GetValue(repeat)), Math.Max(0, parse.GetValue(scale)), treePath, stdout);
+            string? native = parse.GetValue(patchbot) ?? (File.Exists(NativePatchbot) ? NativePatchbot : null);
+            if (native is not null && !File.Exists(native))
+            {
+                stderr.WriteLine($"patchbot-bench: --patchbot {native}: not found");
+                return UsageError;
+            }
+
+            Report(path, Math.Max(1, parse.GetValue(threads)), Math.Max(1, parse.GetValue(repeat)), Math.Max(0, parse.GetValue(scale)), treePath, native, stdout);
             return 0;
         });
-        return command;
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                stderr.WriteLine($"patchbot-bench: {error.Message}");
+            }
+
+            return UsageError;
+        }
+
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static void Run(string path, int threads, int repeat, int scale, string? treePath, TextWriter o)
+    private static void Report(string path, int threads, int repeat, int scale, string? treePath, string? patchbot, TextWriter o)
     {
-        o.WriteLine($"patchbot bench: {path}");
+        o.WriteLine($"patchbot-bench: {path}");
         o.WriteLine($"machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}, server GC {GCSettings.IsServerGC}");
 
         // Stage breakdown (the profile): framing alone, MailReader sequential (MIME + classify + decode + diff).
@@ -156,9 +191,9 @@ internal static class BenchCommand
             }
         }
 
-        if (OnePatchMedian() is { } one)
+        if (patchbot is not null && OnePatchMedian(patchbot) is { } one)
         {
-            o.WriteLine($"one patch ({one.File}): median {one.Median.TotalMilliseconds:0} ms over {one.Runs} runs of `patchbot check`, start-up included");
+            o.WriteLine($"one patch ({one.File}): median {one.Median.TotalMilliseconds:0} ms over {one.Runs} runs of `{patchbot} check`, start-up included");
         }
 
         if (treePath is not null)
@@ -199,18 +234,18 @@ internal static class BenchCommand
     /// The floor under the GC that suits MimeKit alone best: this build uses server GC for the parallel pipeline,
     /// which makes a single-threaded parse loop slower (many small gen0 collections), so the floor is measured in a
     /// child process of this executable with workstation GC (DOTNET_gcServer=0). In-process when not server GC or
-    /// when the executable cannot be run again.
+    /// when the executable cannot be run again (run through <c>dotnet patchbot-bench.dll</c>).
     /// </summary>
     private static Measure FloorFair(string path)
     {
         string? self = Environment.ProcessPath;
-        if (!GCSettings.IsServerGC || self is null || !Path.GetFileNameWithoutExtension(self).Equals("patchbot", StringComparison.Ordinal))
+        if (!GCSettings.IsServerGC || self is null || !Path.GetFileNameWithoutExtension(self).Equals("patchbot-bench", StringComparison.Ordinal))
         {
             return Floor(path);
         }
 
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "bench", path, FloorOnlyOption })
+        foreach (string a in new[] { path, FloorOnlyOption })
         {
             start.ArgumentList.Add(a);
         }
@@ -393,34 +428,10 @@ internal static class BenchCommand
         return IsGzip(path) ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16) : file;
     }
 
-    /// <summary>The sample of the corpus, found from the executable or the working folder up to the repository root.</summary>
-    internal static string? DefaultSample()
+    /// <summary>The median wall time of the native <c>patchbot check</c> on the first corpus case, start-up included.</summary>
+    private static (string File, TimeSpan Median, int Runs)? OnePatchMedian(string patchbot)
     {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PatchBot.sln")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus", "sample", "linux-pci-sample.mbox.gz"));
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static (string File, TimeSpan Median, int Runs)? OnePatchMedian()
-    {
-        // Only meaningful for the native build: start-up is what is measured.
-        string? self = Environment.ProcessPath;
-        if (self is null || !Path.GetFileName(self).Equals("patchbot", StringComparison.Ordinal) || DefaultSample() is not { } sample)
-        {
-            return null;
-        }
-
-        string cases = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(sample)!)!, "cases");
-        string? one = Directory.Exists(cases) ? Directory.GetFiles(cases, "*.eml").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        string? one = Directory.Exists(OnePatchCases) ? Directory.GetFiles(OnePatchCases, "*.eml").Order(StringComparer.Ordinal).FirstOrDefault() : null;
         if (one is null)
         {
             return null;
@@ -430,7 +441,7 @@ internal static class BenchCommand
         var times = new List<TimeSpan>();
         for (int i = 0; i < runs; i++)
         {
-            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var start = new ProcessStartInfo(patchbot) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { "check", "--no-tree", "--format", "terse", one })
             {
                 start.ArgumentList.Add(a);
@@ -565,11 +576,23 @@ internal static class BenchCommand
     }
 
     /// <summary>Counts the bytes read through it (the uncompressed size of the mbox).</summary>
-    private sealed class CountingStream(Stream inner) : ReadOnlyStream
+    private sealed class CountingStream(Stream inner) : Stream
     {
         public long Count { get; private set; }
 
-        protected override long BytesRead => Count;
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => Count;
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -584,6 +607,16 @@ internal static class BenchCommand
             Count += n;
             return n;
         }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -5,11 +5,11 @@ using System.Text.RegularExpressions;
 namespace PatchBot.Bot.Tests.Pipeline;
 
 /// <summary>
-/// <c>patchbot bench</c> prints what the issue asks for (floor, pipeline on N threads and on one, their ratio,
+/// <c>patchbot-bench</c> (tools/PatchBot.Bench) prints what the issue asks for (floor, pipeline on N threads and on one, their ratio,
 /// messages/s, MB/s, patches/s, peak RSS) and its figures agree with each other and with <c>check</c>. No timing is
 /// asserted: speed belongs to the bench, not to the tests.
 /// </summary>
-public sealed partial class BenchCommandTests
+public sealed partial class BenchToolTests
 {
     [GeneratedRegex(@"^(?<name>floor[^:]*|pipeline --threads (?<threads>\d+)): (?<sec>[\d.]+) s, (?<msgs>\d+) messages, (?<rate>\d+) msgs/s, (?<mbs>[\d.]+) MB/s(, (?<pps>\d+) patches/s)?.*peak RSS (?<rss>\d+) MB", RegexOptions.Multiline)]
     private static partial Regex MeasureLine();
@@ -22,7 +22,7 @@ public sealed partial class BenchCommandTests
     [Fact]
     public void Bench_prints_the_floor_the_pipeline_and_their_ratio_and_they_agree_with_check()
     {
-        var bench = CliProcess.Run(["bench", RepoPaths.SampleMbox, "--threads", "2", "--repeat", "1", "--scale", "0"]);
+        var bench = Bench([RepoPaths.SampleMbox, "--threads", "2", "--repeat", "1", "--scale", "0"]);
         Assert.True(bench.ExitCode == 0, bench.Stderr);
 
         var lines = MeasureLine().Matches(bench.Stdout).ToDictionary(m => m.Groups["threads"].Success ? "pipeline" + m.Groups["threads"].Value : "floor");
@@ -58,9 +58,32 @@ public sealed partial class BenchCommandTests
     [Fact]
     public void Bench_refuses_a_missing_mbox_with_a_usage_error()
     {
-        var bench = CliProcess.Run(["bench", Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.mbox")]);
+        var bench = Bench([Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.mbox")]);
 
         Assert.Equal(2, bench.ExitCode);
         Assert.Contains("not found", bench.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Without_an_mbox_the_bench_measures_the_repository_sample()
+    {
+        var bench = Bench(["--threads", "1", "--repeat", "1", "--scale", "0", "--patchbot", Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}")]);
+
+        // The defaults resolve from the repository root (the working folder): the sample is found, the missing
+        // patchbot named by --patchbot is the usage error.
+        Assert.Equal(2, bench.ExitCode);
+        Assert.Contains("--patchbot", bench.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("linux-pci-sample", bench.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_product_has_no_bench_verb()
+    {
+        var result = CliProcess.Run(["bench", RepoPaths.SampleMbox]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'bench'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static CliProcess.Result Bench(IEnumerable<string> args) => CliProcess.Run(args, program: "patchbot-bench.dll");
 }
