@@ -44,6 +44,10 @@ internal static class CheckCommand
         {
             Description = "Do not run these rules (repeatable).",
         };
+        var allowSkipped = new Option<bool>("--allow-skipped")
+        {
+            Description = "Do not exit with 2 when something was not checked (an unreadable, binary or oversized input, message, part or commit); it is still reported.",
+        };
         var maxMessageSize = new Option<long>("--max-message-size")
         {
             Description = "Largest message read, in bytes; larger ones are reported and skipped.",
@@ -84,7 +88,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
+            paths, format, failLevel, allowSkipped, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
         };
         command.SetAction(parse =>
         {
@@ -92,6 +96,7 @@ internal static class CheckCommand
             {
                 Paths = parse.GetValue(paths) ?? [],
                 FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
+                AllowSkipped = parse.GetValue(allowSkipped),
                 ConfigPath = parse.GetValue(config),
                 GitRange = parse.GetValue(git),
                 Enable = parse.GetValue(enable) ?? [],
@@ -146,6 +151,8 @@ internal static class CheckCommand
             errors = inputErrors;
         }
 
+        int skipped;
+        bool failed;
         try
         {
             foreach (var error in errors)
@@ -155,6 +162,8 @@ internal static class CheckCommand
 
             IReportWriter.For(format, stderr).Write(report, stdout);
             stdout.Flush();
+            skipped = report.Skipped;
+            failed = report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel);
         }
         finally
         {
@@ -166,7 +175,14 @@ internal static class CheckCommand
             return PatchBotCli.UsageError;
         }
 
-        return report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel) ? 1 : 0;
+        if (!settings.AllowSkipped && skipped > 0)
+        {
+            // Not checked is not passed: a pull request must not get through by being too large or unreadable.
+            stderr.WriteLine($"patchbot check: {skipped} problem(s) left something unchecked (see above); exit 2 (--allow-skipped to accept)");
+            return PatchBotCli.UsageError;
+        }
+
+        return failed ? 1 : 0;
     }
 
     /// <summary>The tree of --tree, or the kernel checkout around the working folder unless --no-tree.</summary>

@@ -3,7 +3,8 @@ using PatchBot.Rules.Findings;
 namespace PatchBot.Engine.Check;
 
 /// <summary>A problem met reading an input: where and why.</summary>
-internal sealed record ProblemReport(string Message, string? File, int? Line, string? MessageId);
+/// <param name="Skipped">Something was not checked because of it (see <see cref="PatchParser.Problem.Skipped"/>).</param>
+internal sealed record ProblemReport(string Message, string? File, int? Line, string? MessageId, bool Skipped = false);
 
 /// <summary>What one input (a file, a directory entry, stdin) held. Its problems may be read back from a temporary
 /// file (an archive of millions of unreadable messages): enumerate them.</summary>
@@ -58,6 +59,9 @@ internal sealed record CheckReport(
     public int Hunks => Inputs.Sum(i => i.Hunks);
 
     public int Problems => Inputs.Sum(i => i.Problems.Count);
+
+    /// <summary>Problems that left something unchecked (an input, a message, a part): an input error unless allowed.</summary>
+    public int Skipped => Inputs.Sum(i => i.Problems.Count(p => p.Skipped));
 }
 
 /// <summary>The failure threshold of <c>--fail-level</c>: findings at or above it make the exit code 1.</summary>

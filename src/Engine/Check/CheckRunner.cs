@@ -158,7 +158,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                 string? messageId = SeriesAnalyzer.Bracketed(item.MessageId);
                 foreach (var problem in item.AllProblems)
                 {
-                    problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId));
+                    problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId, problem.Skipped));
                 }
 
                 window.Add(SeriesAnalyzer.ForAnalysis(item), _sequence++, _closed);
@@ -167,7 +167,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problems.Add(new ProblemReport($"cannot read: {e.Message}", null, null, null));
+            problems.Add(new ProblemReport($"cannot read: {e.Message}", null, null, null, Skipped: true));
         }
 
         _inputs.Add(new InputReport(source.Name, messages, patches, covers, pulls, replies, notPatches, files, hunks, problems));
@@ -185,6 +185,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                 w.Write(p.Line.HasValue);
                 w.Write(p.Line.GetValueOrDefault());
                 SpillList<string>.WriteOptional(w, p.MessageId);
+                w.Write(p.Skipped);
             },
             static r =>
             {
@@ -192,7 +193,8 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                 string? file = SpillList<string>.ReadOptional(r);
                 bool hasLine = r.ReadBoolean();
                 int line = r.ReadInt32();
-                return new ProblemReport(message, file, hasLine ? line : null, SpillList<string>.ReadOptional(r));
+                string? messageId = SpillList<string>.ReadOptional(r);
+                return new ProblemReport(message, file, hasLine ? line : null, messageId, r.ReadBoolean());
             },
             ReportMemoryLimit);
         _problemLists.Add(list);

@@ -20,7 +20,7 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
         if (rangeProblems.Count > 0)
         {
             inputs.Add(new InputReport("git", 0, 0, 0, 0, 0, 0, 0, 0,
-                [.. rangeProblems.Select(p => new ProblemReport(p, null, null, null))]));
+                [.. rangeProblems.Select(p => new ProblemReport(p, null, null, null, Skipped: true))])); // commits not read: not checked
         }
 
         foreach (var commit in commits)
@@ -35,7 +35,7 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
                     messages++;
                     foreach (var problem in item.AllProblems)
                     {
-                        problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, commit.Sha));
+                        problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, commit.Sha, problem.Skipped));
                     }
 
                     if (item.Kind != MailItemKind.Patch)

@@ -91,7 +91,7 @@ public static partial class MailReader
         switch (InputSniffer.Sniff(head.AsSpan(0, length)))
         {
             case InputFormat.Empty:
-                yield return Unreadable(source, 1, 0, "empty input");
+                yield return Unreadable(source, 1, 0, "empty input", skipped: false); // nothing in it to check
                 break;
             case InputFormat.Binary:
                 yield return Unreadable(source, 1, 0, "binary data, neither mail nor a patch");
@@ -237,7 +237,7 @@ public static partial class MailReader
                 sb.Append(buffer, 0, n);
                 if (sb.Length > options.MaxMessageSize)
                 {
-                    return Unreadable(source, 1, 0, $"input is over the limit of {options.MaxMessageSize} characters");
+                    return Unreadable(source, 1, 0, $"input is over the limit of {options.MaxMessageSize} characters; skipped");
                 }
             }
             text = sb.ToString();
@@ -252,7 +252,7 @@ public static partial class MailReader
         var problems = new List<Problem>();
         if (PatchText.ReadPatches(text, null, options, patches, options.MaxPatchesPerMessage))
         {
-            problems.Add(new Problem($"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+            problems.Add(new Problem($"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source) { Skipped = true });
         }
         var subject = patches.Count > 0 ? patches[0].Subject : null;
         return new MailItem
@@ -269,14 +269,14 @@ public static partial class MailReader
         };
     }
 
-    private static MailItem Unreadable(string source, int ordinal, long? offset, string reason) => new()
+    private static MailItem Unreadable(string source, int ordinal, long? offset, string reason, bool skipped = true) => new()
     {
         Source = source,
         Ordinal = ordinal,
         ByteOffset = offset,
         Kind = MailItemKind.Unreadable,
         Reason = reason,
-        Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+        Problems = [new Problem(Where(ordinal, offset) + reason, source) { Skipped = skipped }],
     };
 
     private static string Where(int ordinal, long? offset) =>
@@ -289,7 +289,7 @@ public static partial class MailReader
         {
             Kind = MailItemKind.Unreadable,
             Reason = reason,
-            Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+            Problems = [new Problem(Where(ordinal, offset) + reason, source) { Skipped = true }],
         };
     }
 
@@ -341,7 +341,7 @@ public static partial class MailReader
         CollectTexts(message.Body, texts, problems, options, fromMbox, where, source);
         if (partsCut && !problems.Exists(p => p.Message.EndsWith(TooManyParts(options), StringComparison.Ordinal)))
         {
-            problems.Add(new Problem(where + TooManyParts(options), source));
+            problems.Add(new Problem(where + TooManyParts(options), source) { Skipped = true });
         }
 
         if (!subject.IsReply && texts.Count > 0 && texts[0].AttachmentName is null && PatchText.LooksLikeRequestPull(texts[0].Text))
@@ -355,7 +355,7 @@ public static partial class MailReader
             if (PatchText.ReadPatches(texts[i].Text, texts[i].AttachmentName, options, patches, options.MaxPatchesPerMessage)
                 || (patches.Count >= options.MaxPatchesPerMessage && i + 1 < texts.Count))
             {
-                problems.Add(new Problem(where + $"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+                problems.Add(new Problem(where + $"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source) { Skipped = true });
                 break;
             }
         }
@@ -400,18 +400,18 @@ public static partial class MailReader
             var (entity, depth) = stack.Pop();
             if (++parts > options.MaxMimeParts)
             {
-                problems.Add(new Problem(where + TooManyParts(options), source));
+                problems.Add(new Problem(where + TooManyParts(options), source) { Skipped = true });
                 return;
             }
             switch (entity)
             {
                 case MultipartEncrypted:
-                    problems.Add(new Problem(where + "encrypted part (multipart/encrypted) cannot be read", source));
+                    problems.Add(new Problem(where + "encrypted part (multipart/encrypted) cannot be read", source) { Skipped = true });
                     break;
                 case Multipart multipart when depth >= options.MaxMimeDepth:
                     if (!tooDeep)
                     {
-                        problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                        problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source) { Skipped = true });
                         tooDeep = true;
                     }
                     break;
@@ -442,7 +442,7 @@ public static partial class MailReader
                     {
                         if (!tooDeep)
                         {
-                            problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                            problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source) { Skipped = true });
                             tooDeep = true;
                         }
                         break;
@@ -468,7 +468,7 @@ public static partial class MailReader
         var encoded = part.Content.Stream;
         if (encoded is { CanSeek: true } && encoded.Length > options.MaxAttachmentSize)
         {
-            problems.Add(new Problem(where + $"part {name ?? part.ContentType.MimeType} is {encoded.Length} bytes, over the limit of {options.MaxAttachmentSize}; skipped", source));
+            problems.Add(new Problem(where + $"part {name ?? part.ContentType.MimeType} is {encoded.Length} bytes, over the limit of {options.MaxAttachmentSize}; skipped", source) { Skipped = true });
             return;
         }
 
@@ -484,7 +484,7 @@ public static partial class MailReader
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException or InvalidOperationException)
         {
-            problems.Add(new Problem(where + $"cannot decode part {name ?? part.ContentType.MimeType}: {ex.Message}", source));
+            problems.Add(new Problem(where + $"cannot decode part {name ?? part.ContentType.MimeType}: {ex.Message}", source) { Skipped = true });
             return;
         }
 
