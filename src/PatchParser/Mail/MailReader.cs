@@ -79,7 +79,8 @@ public static partial class MailReader
         if (!gunzipped && length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
         {
             // A gzip file (an archive as lore and mirrors hand it out): read what it holds, streamed. One level only.
-            using var gzip = new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+            // Each member's trailer is checked, so a cut archive is reported at the message where it stops.
+            using var gzip = new CheckedGzipStream(input);
             foreach (var item in ReadCore(gzip, source, options, parallelism, gunzipped: true))
             {
                 yield return item;

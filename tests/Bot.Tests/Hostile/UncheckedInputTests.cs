@@ -52,6 +52,19 @@ public class UncheckedInputTests
     }
 
     [Fact]
+    public void Truncated_archive_checks_the_messages_before_the_cut_and_exits_2()
+    {
+        var whole = File.ReadAllBytes(RepoPaths.SampleMbox);
+        var (exit, stdout, _) = Check(whole[..(whole.Length / 2)], "--format", "json", "--fail-level", "none");
+
+        Assert.Equal(2, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var input = Assert.Single(doc.RootElement.GetProperty("inputs").EnumerateArray());
+        Assert.True(input.GetProperty("messages").GetInt32() > 10);
+        Assert.Contains(input.GetProperty("problems").EnumerateArray(), p => p.GetProperty("message").GetString()!.Contains("truncated", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Oversized_commit_in_git_mode_exits_2()
     {
         using var repo = GitTestRepo.Create();
