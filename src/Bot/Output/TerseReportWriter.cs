@@ -5,7 +5,8 @@ namespace PatchBot.Bot.Output;
 
 /// <summary>
 /// One line per finding, like checkpatch --terse, and nothing when clean:
-/// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do.
+/// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do. Every line is escaped
+/// (<see cref="Printable"/>).
 /// </summary>
 internal sealed class TerseReportWriter : IReportWriter
 {
@@ -20,7 +21,7 @@ internal sealed class TerseReportWriter : IReportWriter
                 Severity.Warning => "WARNING",
                 _ => "CHECK",
             };
-            output.WriteLine($"{f.File}:{f.Line}: {level}: [{f.Rule}] {f.Message}");
+            Printable.WriteLine(output, $"{f.File}:{f.Line}: {level}: [{f.Rule}] {f.Message}");
         }
     }
 }
