@@ -20,6 +20,18 @@ internal static class CheckCommand
             Description = "Patch files, .eml messages, mboxes, Maildirs, folders, or - for standard input.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        paths.Validators.Add(r =>
+        {
+            // System.CommandLine takes a token it does not know as an argument: "--strict" would be read as a file
+            // (and the real files checked anyway). An unknown option is a usage error that checks nothing.
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                {
+                    r.AddError($"unknown option '{token.Value}' (a file whose name starts with '-': write ./{token.Value})");
+                }
+            }
+        });
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format: text (compiler style), terse (one line per finding), json, sarif (SARIF 2.1.0), github (Actions annotations and job summary).",
