@@ -25,6 +25,14 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
 
         foreach (var commit in commits)
         {
+            if (commit.Mail.Length == 0)
+            {
+                // An empty commit (b4's cover-letter commit, any --allow-empty): format-patch writes nothing for
+                // it. Counted, as a message that is no patch, and skipped: there is nothing in it to check.
+                inputs.Add(new InputReport(commit.Sha, 1, 0, 0, 0, 0, 1, 0, 0, []));
+                continue;
+            }
+
             int messages = 0, patches = 0, files = 0, hunks = 0, notPatches = 0;
             var problems = new List<ProblemReport>();
             var items = new List<MailItem>();
