@@ -158,7 +158,13 @@ internal static class CheckCommand
                 return PatchBotCli.UsageError;
             }
 
-            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin);
+            var notes = new List<string>();
+            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin, notes);
+            foreach (var note in notes)
+            {
+                stderr.WriteLine(Printable.Escape($"patchbot check: note: {note}"));
+            }
+
             report = new CheckRunner(settings, analysis, kernelTree).Run(sources);
             errors = inputErrors;
         }
@@ -169,7 +175,7 @@ internal static class CheckCommand
         {
             foreach (var error in errors)
             {
-                stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
+                stderr.WriteLine(Printable.Escape($"patchbot check: {error.Path}: {error.Reason}"));
             }
 
             IReportWriter.For(format, stderr).Write(report, stdout);
