@@ -9,6 +9,10 @@ namespace PatchBot.PatchParser;
 /// <param name="Line">The line it concerns: in the patch text for diff problems, when known.</param>
 public sealed record Problem(string Message, string? File = null, int? Line = null)
 {
+    /// <summary>Something was not checked because of it: an input, a message or a part skipped (unreadable,
+    /// binary, over a limit). A run that skipped anything exits as an input error unless told otherwise.</summary>
+    public bool Skipped { get; init; }
+
     public override string ToString() =>
         File is null ? Message : Line is null ? $"{File}: {Message}" : $"{File}:{Line}: {Message}";
 }

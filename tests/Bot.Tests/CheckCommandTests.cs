@@ -86,7 +86,9 @@ public sealed class CheckCommandTests
             File.WriteAllBytes(Path.Combine(dir.FullName, "b-noise.bin"), [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))]);
             File.Copy(Sample, Path.Combine(dir.FullName, "c-good.patch"));
 
-            var result = CliProcess.Run(["check", "--format", "json", "--fail-level", "none", dir.FullName]);
+            // The binary file was not checked: an input error, unless --allow-skipped accepts it.
+            Assert.Equal(2, CliProcess.Run(["check", "--format", "json", "--fail-level", "none", dir.FullName]).ExitCode);
+            var result = CliProcess.Run(["check", "--format", "json", "--fail-level", "none", "--allow-skipped", dir.FullName]);
 
             Assert.True(result.ExitCode == 0, result.Stderr);
             using var doc = JsonDocument.Parse(result.Stdout);

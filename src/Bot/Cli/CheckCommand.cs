@@ -20,6 +20,18 @@ internal static class CheckCommand
             Description = "Patch files, .eml messages, mboxes, Maildirs, folders, or - for standard input.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        paths.Validators.Add(r =>
+        {
+            // System.CommandLine takes a token it does not know as an argument: "--strict" would be read as a file
+            // (and the real files checked anyway). An unknown option is a usage error that checks nothing.
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                {
+                    r.AddError($"unknown option '{token.Value}' (a file whose name starts with '-': write ./{token.Value})");
+                }
+            }
+        });
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format: text (compiler style), terse (one line per finding), json, sarif (SARIF 2.1.0), github (Actions annotations and job summary).",
@@ -43,6 +55,10 @@ internal static class CheckCommand
         var disable = new Option<string[]>("--disable")
         {
             Description = "Do not run these rules (repeatable).",
+        };
+        var allowSkipped = new Option<bool>("--allow-skipped")
+        {
+            Description = "Do not exit with 2 when something was not checked (an unreadable, binary or oversized input, message, part or commit); it is still reported.",
         };
         var maxMessageSize = new Option<long>("--max-message-size")
         {
@@ -84,7 +100,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
+            paths, format, failLevel, allowSkipped, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
         };
         command.SetAction(parse =>
         {
@@ -92,6 +108,7 @@ internal static class CheckCommand
             {
                 Paths = parse.GetValue(paths) ?? [],
                 FailLevel = Enum.Parse<FailLevel>(parse.GetValue(failLevel) ?? "warning", ignoreCase: true),
+                AllowSkipped = parse.GetValue(allowSkipped),
                 ConfigPath = parse.GetValue(config),
                 GitRange = parse.GetValue(git),
                 Enable = parse.GetValue(enable) ?? [],
@@ -141,20 +158,30 @@ internal static class CheckCommand
                 return PatchBotCli.UsageError;
             }
 
-            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin);
+            var notes = new List<string>();
+            var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin, notes);
+            foreach (var note in notes)
+            {
+                stderr.WriteLine(Printable.Escape($"patchbot check: note: {note}"));
+            }
+
             report = new CheckRunner(settings, analysis, kernelTree).Run(sources);
             errors = inputErrors;
         }
 
+        int skipped;
+        bool failed;
         try
         {
             foreach (var error in errors)
             {
-                stderr.WriteLine($"patchbot check: {error.Path}: {error.Reason}");
+                stderr.WriteLine(Printable.Escape($"patchbot check: {error.Path}: {error.Reason}"));
             }
 
             IReportWriter.For(format, stderr).Write(report, stdout);
             stdout.Flush();
+            skipped = report.Skipped;
+            failed = report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel);
         }
         finally
         {
@@ -166,7 +193,14 @@ internal static class CheckCommand
             return PatchBotCli.UsageError;
         }
 
-        return report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel) ? 1 : 0;
+        if (!settings.AllowSkipped && skipped > 0)
+        {
+            // Not checked is not passed: a pull request must not get through by being too large or unreadable.
+            stderr.WriteLine($"patchbot check: {skipped} problem(s) left something unchecked (see above); exit 2 (--allow-skipped to accept)");
+            return PatchBotCli.UsageError;
+        }
+
+        return failed ? 1 : 0;
     }
 
     /// <summary>The tree of --tree, or the kernel checkout around the working folder unless --no-tree.</summary>

@@ -112,7 +112,7 @@ internal sealed class GithubReportWriter(TextWriter diagnostics) : IReportWriter
             foreach (var reported in report.Findings)
             {
                 var f = reported.Finding;
-                md.WriteLine(string.Create(inv, $"<details><summary>{Html(f.Rule)} at {Html(f.File)}:{f.Line}</summary>"));
+                md.WriteLine(string.Create(inv, $"<details><summary>{Html(f.Rule)} at {Cell(f.File)}:{f.Line}</summary>"));
                 md.WriteLine();
                 if (f.Trace.Count > 0)
                 {
@@ -141,11 +141,12 @@ internal sealed class GithubReportWriter(TextWriter diagnostics) : IReportWriter
         }
     }
 
-    /// <summary>Workflow-command data: %, CR and LF are escaped.</summary>
+    /// <summary>Workflow-command data: %, CR and LF are escaped; other control characters are shown as \xNN
+    /// (<see cref="Printable"/>), so a patch cannot colour or rewrite the job log.</summary>
     public static string EscapeData(string text) =>
-        text.Replace("%", "%25", StringComparison.Ordinal)
+        Printable.Escape(text.Replace("%", "%25", StringComparison.Ordinal)
             .Replace("\r", "%0D", StringComparison.Ordinal)
-            .Replace("\n", "%0A", StringComparison.Ordinal);
+            .Replace("\n", "%0A", StringComparison.Ordinal));
 
     /// <summary>Workflow-command property values: as data, plus ':' and ','.</summary>
     public static string EscapeProperty(string text) =>
@@ -164,10 +165,10 @@ internal sealed class GithubReportWriter(TextWriter diagnostics) : IReportWriter
         commitOrMessageId is { Length: 40 } sha && sha.All(char.IsAsciiHexDigit) ? sha[..12] : commitOrMessageId ?? string.Empty;
 
     private static string Code(string text) =>
-        text.Length == 0 ? string.Empty : "`" + text.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "`";
+        text.Length == 0 ? string.Empty : "`" + Printable.Escape(text.Replace("\n", " ", StringComparison.Ordinal)).Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "`";
 
     private static string Cell(string text) =>
-        Html(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+        Printable.Escape(Html(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal));
 
     private static string Html(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);

@@ -47,6 +47,11 @@ internal sealed class JsonReportWriter : IReportWriter
                 }
 
                 WriteOptional(json, "messageId", problem.MessageId);
+                if (problem.Skipped)
+                {
+                    json.WriteBoolean("skipped", true); // something was not checked because of it
+                }
+
                 json.WriteEndObject();
             }
 

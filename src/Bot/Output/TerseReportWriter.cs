@@ -5,7 +5,9 @@ namespace PatchBot.Bot.Output;
 
 /// <summary>
 /// One line per finding, like checkpatch --terse, and nothing when clean:
-/// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do.
+/// "file:line: ERROR: [rule-id] message". Info findings print as CHECK, as checkpatch's do. What could not be
+/// analysed and incomplete series print as CHECK lines too, so that <c>b4 prep --check</c> shows them (without
+/// failing) instead of passing a patch PatchBot did not analyse. Every line is escaped (<see cref="Printable"/>).
 /// </summary>
 internal sealed class TerseReportWriter : IReportWriter
 {
@@ -20,7 +22,17 @@ internal sealed class TerseReportWriter : IReportWriter
                 Severity.Warning => "WARNING",
                 _ => "CHECK",
             };
-            output.WriteLine($"{f.File}:{f.Line}: {level}: [{f.Rule}] {f.Message}");
+            Printable.WriteLine(output, $"{f.File}:{f.Line}: {level}: [{f.Rule}] {f.Message}");
+        }
+
+        foreach (var note in report.Coverage)
+        {
+            Printable.WriteLine(output, $"{note.File}: CHECK: not analysed: {note.Reason}");
+        }
+
+        foreach (var note in report.SeriesNotes)
+        {
+            Printable.WriteLine(output, $"series: CHECK: {note}");
         }
     }
 }

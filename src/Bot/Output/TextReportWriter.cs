@@ -6,7 +6,8 @@ namespace PatchBot.Bot.Output;
 
 /// <summary>
 /// Compiler-style output for people: "file:line: severity: message [rule-id]", the source line,
-/// the trace and the fix as notes, the problems met, and one summary line.
+/// the trace and the fix as notes, the problems met, and one summary line. Every line is escaped
+/// (<see cref="Printable"/>): nothing from a patch can start a line of its own.
 /// </summary>
 internal sealed class TextReportWriter : IReportWriter
 {
@@ -15,27 +16,27 @@ internal sealed class TextReportWriter : IReportWriter
         foreach (var reported in report.Findings)
         {
             var f = reported.Finding;
-            output.WriteLine($"{f.File}:{f.Line}: {reported.SeverityName}: {f.Message} [{f.Rule}]");
+            Printable.WriteLine(output, $"{f.File}:{f.Line}: {reported.SeverityName}: {f.Message} [{f.Rule}]");
             if (reported.SourceLine is not null)
             {
-                output.WriteLine($"{f.Line,6} | {reported.SourceLine}");
+                Printable.WriteLine(output, $"{f.Line,6} | {reported.SourceLine}");
             }
 
             if (f.Trace.Count > 0)
             {
-                output.WriteLine($"{f.File}:{f.Line}: note: trace: {string.Join(" -> ", f.Trace)}");
+                Printable.WriteLine(output, $"{f.File}:{f.Line}: note: trace: {string.Join(" -> ", f.Trace)}");
             }
 
             if (f.Scenarios.Count > 0)
             {
-                output.WriteLine($"{f.File}:{f.Line}: note: fails: {string.Join("; ", f.Scenarios)}");
+                Printable.WriteLine(output, $"{f.File}:{f.Line}: note: fails: {string.Join("; ", f.Scenarios)}");
             }
 
-            output.WriteLine($"{f.File}:{f.Line}: note: why: {f.Explanation}");
-            output.WriteLine($"{f.File}:{f.Line}: note: fix: {f.Fix}");
+            Printable.WriteLine(output, $"{f.File}:{f.Line}: note: why: {f.Explanation}");
+            Printable.WriteLine(output, $"{f.File}:{f.Line}: note: fix: {f.Fix}");
             if (reported.Subject is not null)
             {
-                output.WriteLine($"{f.File}:{f.Line}: note: in: {reported.Subject}");
+                Printable.WriteLine(output, $"{f.File}:{f.Line}: note: in: {reported.Subject}");
             }
         }
 
@@ -45,24 +46,24 @@ internal sealed class TextReportWriter : IReportWriter
             {
                 string place = p.File is null ? input.Source : p.Line is null ? $"{input.Source}: {p.File}" : $"{input.Source}: {p.File}:{p.Line}";
                 string message = p.MessageId is null ? p.Message : $"{p.Message} (in {p.MessageId})";
-                output.WriteLine($"{place}: problem: {message}");
+                Printable.WriteLine(output, $"{place}: problem: {message}");
             }
         }
 
         foreach (var note in report.Coverage)
         {
-            output.WriteLine($"{note.File}: not analysed: {note.Reason}");
+            Printable.WriteLine(output, $"{note.File}: not analysed: {note.Reason}");
         }
 
         foreach (var note in report.SeriesNotes)
         {
-            output.WriteLine($"series: {note}");
+            Printable.WriteLine(output, $"series: {note}");
         }
 
         int errors = report.Findings.Count(f => f.Finding.Severity == Severity.Error);
         int warnings = report.Findings.Count(f => f.Finding.Severity == Severity.Warning);
         int infos = report.Findings.Count - errors - warnings;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Printable.WriteLine(output, string.Create(CultureInfo.InvariantCulture,
             $"patchbot: {Plural(report.Messages, "message")}, {Plural(report.Patches, "patch", "patches")}, {Plural(report.Files, "file")}, {Plural(report.Hunks, "hunk")}, {Plural(report.Problems, "problem")}; {Plural(errors, "error")}, {Plural(warnings, "warning")}, {Plural(infos, "info", "infos")}"));
     }
 

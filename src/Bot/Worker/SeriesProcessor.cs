@@ -99,8 +99,7 @@ internal sealed class SeriesProcessor(
         MimeMessage message;
         try
         {
-            using var stream = new MemoryStream(stored.Raw, writable: false);
-            message = MimeMessage.Load(stream);
+            message = MailReader.LoadMessage(stored.Raw); // MIME parts counted while parsing, as `check` does
         }
         catch (Exception e) when (e is FormatException or ParseException)
         {
@@ -312,8 +311,7 @@ internal sealed class SeriesProcessor(
         {
             if (!cache.TryGetValue(m.Id, out var p))
             {
-                using var stream = new MemoryStream(m.Raw, writable: false);
-                var message = MimeMessage.Load(stream);
+                var message = MailReader.LoadMessage(m.Raw);
                 p = new Parsed(m.Id, message, MailReader.ReadMessage(message, m.Source), m.ReceivedAt);
                 cache[m.Id] = p;
             }

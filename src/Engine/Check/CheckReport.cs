@@ -3,9 +3,11 @@ using PatchBot.Rules.Findings;
 namespace PatchBot.Engine.Check;
 
 /// <summary>A problem met reading an input: where and why.</summary>
-internal sealed record ProblemReport(string Message, string? File, int? Line, string? MessageId);
+/// <param name="Skipped">Something was not checked because of it (see <see cref="PatchParser.Problem.Skipped"/>).</param>
+internal sealed record ProblemReport(string Message, string? File, int? Line, string? MessageId, bool Skipped = false);
 
-/// <summary>What one input (a file, a directory entry, stdin) held.</summary>
+/// <summary>What one input (a file, a directory entry, stdin) held. Its problems may be read back from a temporary
+/// file (an archive of millions of unreadable messages): enumerate them.</summary>
 internal sealed record InputReport(
     string Source,
     int Messages,
@@ -16,7 +18,7 @@ internal sealed record InputReport(
     int NotPatches,
     int Files,
     int Hunks,
-    IReadOnlyList<ProblemReport> Problems);
+    IReadOnlyCollection<ProblemReport> Problems);
 
 /// <summary>A finding as the outputs show it: the rule's finding plus the message it was found in.</summary>
 /// <param name="MessageId">The Message-ID in angle brackets, or null for a bare patch file.</param>
@@ -29,15 +31,15 @@ internal sealed record ReportedFinding(Finding Finding, string? MessageId, strin
 /// <summary>Something that was not analysed, and why (honest coverage).</summary>
 internal sealed record CoverageEntry(string File, string Reason, string? MessageId);
 
-/// <summary>Everything one run of <c>patchbot check</c> found. Coverage and series notes may be read back from a
-/// temporary file (a long archive): enumerate them, and dispose the report when done.</summary>
+/// <summary>Everything one run of <c>patchbot check</c> found. Problems, coverage and series notes may be read back
+/// from a temporary file (a long archive): enumerate them, and dispose the report when done.</summary>
 internal sealed record CheckReport(
     IReadOnlyList<InputReport> Inputs,
     IReadOnlyList<ReportedFinding> Findings,
     IReadOnlyCollection<CoverageEntry> Coverage,
     IReadOnlyCollection<string> SeriesNotes) : IDisposable
 {
-    /// <summary>What backs <see cref="Coverage"/> and <see cref="SeriesNotes"/> (temporary files).</summary>
+    /// <summary>What backs the problems, <see cref="Coverage"/> and <see cref="SeriesNotes"/> (temporary files).</summary>
     public IReadOnlyList<IDisposable> Resources { get; init; } = [];
 
     public void Dispose()
@@ -57,6 +59,9 @@ internal sealed record CheckReport(
     public int Hunks => Inputs.Sum(i => i.Hunks);
 
     public int Problems => Inputs.Sum(i => i.Problems.Count);
+
+    /// <summary>Problems that left something unchecked (an input, a message, a part): an input error unless allowed.</summary>
+    public int Skipped => Inputs.Sum(i => i.Problems.Count(p => p.Skipped));
 }
 
 /// <summary>The failure threshold of <c>--fail-level</c>: findings at or above it make the exit code 1.</summary>

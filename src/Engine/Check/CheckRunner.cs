@@ -11,7 +11,7 @@ namespace PatchBot.Engine.Check;
 /// and diff reading (<see cref="CheckSettings.Threads"/> workers, in input order) -> the series window (a series
 /// closes when complete or stale, so memory does not grow with the mbox) -> analysis (call graph, rules; the same
 /// number of workers) -> results put back in input order as soon as nothing earlier can still come, into a report
-/// whose long parts (coverage and series notes) go to a temporary file past a few thousand entries. The report is
+/// whose long parts (problems, coverage and series notes) go to a temporary file past a few thousand entries. The report is
 /// identical whatever the number of threads. One input that cannot be read is reported and the others are still
 /// checked.
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
 {
     private readonly List<InputReport> _inputs = [];
     private readonly List<AnalysisUnit> _closed = [];
+    private readonly List<IDisposable> _problemLists = [];
 
     // Results in output order: units of group 0 (series) then group 1 (reply patches), each by sequence.
     private readonly SortedSet<(int Group, long Sequence)> _inFlight = [];
@@ -68,7 +69,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
             new ConcatenatedCollection<CoverageEntry>(_emitted[0].Coverage!, _emitted[1].Coverage!),
             new ConcatenatedCollection<string>(_emitted[0].SeriesNotes!, _emitted[1].SeriesNotes!))
         {
-            Resources = [.. _emitted.SelectMany(e => new IDisposable[] { e.Coverage!, e.SeriesNotes! })],
+            Resources = [.. _emitted.SelectMany(e => new IDisposable[] { e.Coverage!, e.SeriesNotes! }), .. _problemLists],
         };
     }
 
@@ -134,7 +135,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
     private void ReadInput(InputSource source, int threads, SeriesWindow window, AnalysisStage stage)
     {
         int messages = 0, patches = 0, covers = 0, pulls = 0, replies = 0, notPatches = 0, files = 0, hunks = 0;
-        var problems = new List<ProblemReport>();
+        var problems = NewProblemList();
         try
         {
             using var stream = source.Open();
@@ -157,7 +158,7 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
                 string? messageId = SeriesAnalyzer.Bracketed(item.MessageId);
                 foreach (var problem in item.AllProblems)
                 {
-                    problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId));
+                    problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, messageId, problem.Skipped));
                 }
 
                 window.Add(SeriesAnalyzer.ForAnalysis(item), _sequence++, _closed);
@@ -166,10 +167,38 @@ internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analys
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problems.Add(new ProblemReport($"cannot read: {e.Message}", null, null, null));
+            problems.Add(new ProblemReport($"cannot read: {e.Message}", null, null, null, Skipped: true));
         }
 
         _inputs.Add(new InputReport(source.Name, messages, patches, covers, pulls, replies, notPatches, files, hunks, problems));
+    }
+
+    /// <summary>The problems of one input: an archive of millions of unreadable messages has as many, so past the
+    /// memory limit they go to disk like coverage notes.</summary>
+    private SpillList<ProblemReport> NewProblemList()
+    {
+        var list = new SpillList<ProblemReport>(
+            static (w, p) =>
+            {
+                SpillList<string>.WriteString(w, p.Message);
+                SpillList<string>.WriteOptional(w, p.File);
+                w.Write(p.Line.HasValue);
+                w.Write(p.Line.GetValueOrDefault());
+                SpillList<string>.WriteOptional(w, p.MessageId);
+                w.Write(p.Skipped);
+            },
+            static r =>
+            {
+                string message = SpillList<string>.ReadString(r);
+                string? file = SpillList<string>.ReadOptional(r);
+                bool hasLine = r.ReadBoolean();
+                int line = r.ReadInt32();
+                string? messageId = SpillList<string>.ReadOptional(r);
+                return new ProblemReport(message, file, hasLine ? line : null, messageId, r.ReadBoolean());
+            },
+            ReportMemoryLimit);
+        _problemLists.Add(list);
+        return list;
     }
 
     /// <summary>What one group put into the report so far, in order.</summary>

@@ -9,6 +9,10 @@ internal sealed record CheckSettings
 
     public FailLevel FailLevel { get; init; } = FailLevel.Warning;
 
+    /// <summary>Something not checked (an unreadable, binary or oversized input, message, part or commit) is
+    /// reported but is no input error: <c>--allow-skipped</c>.</summary>
+    public bool AllowSkipped { get; init; }
+
     /// <summary>An explicit configuration file; otherwise .patchbot.json is looked for upward from the first input.</summary>
     public string? ConfigPath { get; init; }
 

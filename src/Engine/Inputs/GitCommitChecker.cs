@@ -20,11 +20,19 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
         if (rangeProblems.Count > 0)
         {
             inputs.Add(new InputReport("git", 0, 0, 0, 0, 0, 0, 0, 0,
-                [.. rangeProblems.Select(p => new ProblemReport(p, null, null, null))]));
+                [.. rangeProblems.Select(p => new ProblemReport(p, null, null, null, Skipped: true))])); // commits not read: not checked
         }
 
         foreach (var commit in commits)
         {
+            if (commit.Mail.Length == 0)
+            {
+                // An empty commit (b4's cover-letter commit, any --allow-empty): format-patch writes nothing for
+                // it. Counted, as a message that is no patch, and skipped: there is nothing in it to check.
+                inputs.Add(new InputReport(commit.Sha, 1, 0, 0, 0, 0, 1, 0, 0, []));
+                continue;
+            }
+
             int messages = 0, patches = 0, files = 0, hunks = 0, notPatches = 0;
             var problems = new List<ProblemReport>();
             var items = new List<MailItem>();
@@ -35,7 +43,7 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
                     messages++;
                     foreach (var problem in item.AllProblems)
                     {
-                        problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, commit.Sha));
+                        problems.Add(new ProblemReport(problem.Message, problem.File, problem.Line, commit.Sha, problem.Skipped));
                     }
 
                     if (item.Kind != MailItemKind.Patch)

@@ -3,10 +3,12 @@ namespace PatchBot.Engine.Inputs;
 /// <summary>One commit of a range, as format-patch wrote it.</summary>
 /// <param name="Sha">The full commit id.</param>
 /// <param name="Subject">The first line of the commit message.</param>
-/// <param name="Mail">The commit as a patch mail (git format-patch --stdout).</param>
+/// <param name="Mail">The commit as a patch mail (git format-patch --stdout); empty for an empty commit, which
+/// format-patch leaves out.</param>
 internal sealed record CommitPatch(string Sha, string Subject, byte[] Mail);
 
-/// <summary>The commits of BASE..HEAD in the order they were made, problems with single commits, and why the range could not be read at all.</summary>
+/// <summary>The commits of BASE..HEAD in the order they were made, problems with single commits (each a commit or more
+/// not checked), and why the range could not be read at all.</summary>
 internal sealed record GitRangeRead(IReadOnlyList<CommitPatch> Commits, IReadOnlyList<string> Problems, string? Error = null);
 
 /// <summary>

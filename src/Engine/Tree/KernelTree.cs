@@ -10,7 +10,8 @@ internal sealed class KernelTree
 
     public KernelTree(string root, string? cacheDirectory = null)
     {
-        Root = Path.GetFullPath(root);
+        // "linux/" and "linux" are one tree: without the trailing separator, or no path would be inside it.
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         string cache = cacheDirectory ?? TreeIndex.DefaultCacheDirectory();
         _index = new Lazy<TreeIndex>(() => TreeIndex.LoadOrBuild(Root, cache, out _), LazyThreadSafetyMode.ExecutionAndPublication);
     }

@@ -4,6 +4,7 @@ using System.IO.Enumeration;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using PatchBot.Engine.Inputs;
 using PatchBot.PatchParser.Tree;
 
 namespace PatchBot.Engine.Tree;
@@ -498,6 +499,11 @@ internal sealed class TreeIndex
         byte[] data;
         try
         {
+            if (!IsPrivateCacheFolder(Path.GetDirectoryName(cacheFile)!))
+            {
+                return null; // an index another user could have written is not trusted
+            }
+
             data = File.ReadAllBytes(cacheFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -562,14 +568,51 @@ internal sealed class TreeIndex
         return true;
     }
 
+    /// <summary>
+    /// Whether the cache folder is this user's alone (created so if missing): in a folder others can write, another
+    /// user could plant an index or a symlink where PatchBot writes. Such a folder is not used at all.
+    /// </summary>
+    internal static bool IsPrivateCacheFolder(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return true;
+        }
+
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        const UnixFileMode othersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        if (UnixFile.Stat(directory) is { } status)
+        {
+            return status.Kind == UnixFileKind.Directory && (status.Mode & othersWrite) == 0
+                && (UnixFile.EffectiveUser() is not { } user || status.Owner == user);
+        }
+
+        return (File.GetUnixFileMode(directory) & othersWrite) == 0;
+    }
+
     private static void TryWrite(string cacheFile, string root, Model m)
     {
+        string? temp = null;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
+            if (!IsPrivateCacheFolder(Path.GetDirectoryName(cacheFile)!))
+            {
+                return;
+            }
+
             var pathTable = NameTable.Create(m.Paths, out _, sort: false);
-            string temp = cacheFile + "." + Environment.ProcessId + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+
+            // A name nobody can guess, created exclusively (O_CREAT|O_EXCL: an existing file or a symlink there is
+            // an error, never followed), readable by this user only.
+            temp = cacheFile + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temp, options))
             {
                 stream.Write(Magic);
                 WriteInt(stream, FormatVersion);
@@ -596,11 +639,26 @@ internal sealed class TreeIndex
                 WriteArray<int>(stream, m.Definitions);
             }
 
-            File.Move(temp, cacheFile, overwrite: true);
+            File.Move(temp, cacheFile, overwrite: true); // rename(2): replaces a symlink at cacheFile, never follows it
+            temp = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A cache that cannot be written only costs time next run.
+        }
+        finally
+        {
+            if (temp is not null)
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Left behind; it has a name of its own and is never read.
+                }
+            }
         }
     }
 

@@ -167,7 +167,7 @@ public static class DiffReader
                 return true;
             }
 
-            _problems.Add(new Problem($"more than {_options.MaxFiles} files in one patch; the rest is not read", null, _lineNumber));
+            _problems.Add(new Problem($"more than {_options.MaxFiles} files in one patch; the rest is not read", null, _lineNumber) { Skipped = true });
             return false;
         }
 
@@ -299,7 +299,7 @@ public static class DiffReader
             {
                 if (line.StartsWith("@@@", StringComparison.Ordinal))
                 {
-                    _problems.Add(new Problem("combined diff (merge) hunks are not supported", path, _lineNumber));
+                    _problems.Add(new Problem("combined diff (merge) hunks are not supported", path, _lineNumber) { Skipped = true });
                     Consume();
                     continue;
                 }
@@ -311,7 +311,7 @@ public static class DiffReader
 
                 if (hunks.Count >= _options.MaxHunksPerFile)
                 {
-                    _problems.Add(new Problem($"more than {_options.MaxHunksPerFile} hunks in one file; the rest is not read", path, _lineNumber));
+                    _problems.Add(new Problem($"more than {_options.MaxHunksPerFile} hunks in one file; the rest is not read", path, _lineNumber) { Skipped = true });
                     SkipToNextFile();
                     break;
                 }

@@ -190,7 +190,7 @@ public static partial class MailReader
     }
 
     /// <summary>Copies the current frame into a pooled buffer (the frame stream already stops at the size limit).</summary>
-    private static void ReadFrame(MboxFrameStream frames, Frame frame)
+    private static void ReadFrame(Stream frames, Frame frame)
     {
         byte[] bytes = ArrayPool<byte>.Shared.Rent(16 * 1024);
         int length = 0;
@@ -275,11 +275,10 @@ public static partial class MailReader
     private static MailItem ParseFrame(MimeParser parser, Frame frame, string source, MailOptions options)
     {
         MimeMessage message;
+        bool partsCut;
         try
         {
-            using var bytes = new MemoryStream(frame.Bytes!, 0, frame.Length, writable: false);
-            parser.SetStream(bytes, MimeFormat.Mbox, persistent: false); // keeps the options given to the constructor
-            message = parser.ParseMessage();
+            message = Parse(parser, frame.Bytes!, frame.Length, MimeFormat.Mbox, options, out partsCut);
         }
         catch (FormatException ex)
         {
@@ -292,7 +291,7 @@ public static partial class MailReader
         {
             return frame.Overflowed
                 ? TooLarge(message, source, frame.Ordinal, frame.Offset, frame.Length, options)
-                : ReadMessage(message, source, frame.Ordinal, frame.Offset, options, fromMbox: true);
+                : ReadMessage(message, source, frame.Ordinal, frame.Offset, options, fromMbox: true, partsCut);
         }
     }
 }

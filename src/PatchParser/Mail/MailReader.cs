@@ -26,8 +26,35 @@ public static partial class MailReader
 
     /// <summary>Reads one already-parsed message (a Maildir file, an IMAP fetch).</summary>
     /// <param name="ordinal">Its 1-based position in its input.</param>
+    /// <remarks>A message from <see cref="LoadMessage"/> that was cut at the MIME part limit gets a problem saying so.</remarks>
     public static MailItem ReadMessage(MimeMessage message, string sourceName, int ordinal = 1, MailOptions? options = null) =>
-        ReadMessage(message, sourceName, ordinal, offset: null, options ?? MailOptions.Default, fromMbox: false);
+        ReadMessage(message, sourceName, ordinal, offset: null, options ?? MailOptions.Default, fromMbox: false,
+            partsCut: CutMessages.TryGetValue(message, out _));
+
+    /// <summary>
+    /// Parses one raw message (a Maildir file, an IMAP fetch) as <see cref="Read(Stream, string, MailOptions?)"/>
+    /// parses each message of an mbox: a message with more MIME parts than the limit is parsed up to the limit only,
+    /// and <see cref="ReadMessage(MimeMessage, string, int, MailOptions?)"/> reports the rest as skipped.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a message.</exception>
+    public static MimeMessage LoadMessage(byte[] raw, MailOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        options ??= MailOptions.Default;
+        var parser = new MimeParser(ParserOptionsFor(options), Stream.Null, MimeFormat.Entity, persistent: false);
+        var message = Parse(parser, raw, raw.Length, MimeFormat.Entity, options, out bool partsCut);
+        if (partsCut)
+        {
+            CutMessages.AddOrUpdate(message, CutMarker);
+        }
+
+        return message;
+    }
+
+    /// <summary>Messages <see cref="LoadMessage"/> cut at the part limit (weakly held: gone with the message).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, object> CutMessages = [];
+
+    private static readonly object CutMarker = new();
 
     private static IEnumerable<MailItem> ReadCore(Stream stream, string source, MailOptions options, int parallelism, bool gunzipped = false)
     {
@@ -52,7 +79,8 @@ public static partial class MailReader
         if (!gunzipped && length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
         {
             // A gzip file (an archive as lore and mirrors hand it out): read what it holds, streamed. One level only.
-            using var gzip = new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+            // Each member's trailer is checked, so a cut archive is reported at the message where it stops.
+            using var gzip = new CheckedGzipStream(input);
             foreach (var item in ReadCore(gzip, source, options, parallelism, gunzipped: true))
             {
                 yield return item;
@@ -64,7 +92,7 @@ public static partial class MailReader
         switch (InputSniffer.Sniff(head.AsSpan(0, length)))
         {
             case InputFormat.Empty:
-                yield return Unreadable(source, 1, 0, "empty input");
+                yield return Unreadable(source, 1, 0, "empty input", skipped: false); // nothing in it to check
                 break;
             case InputFormat.Binary:
                 yield return Unreadable(source, 1, 0, "binary data, neither mail nor a patch");
@@ -96,14 +124,11 @@ public static partial class MailReader
     private static IEnumerable<MailItem> ReadMbox(Stream input, string source, MailOptions options)
     {
         var frames = new MboxFrameStream(input, options.MaxMessageSize);
-        var parserOptions = ParserOptionsFor(options);
-        var parser = new MimeParser(parserOptions, Stream.Null, MimeFormat.Mbox, persistent: false); // one parser, its buffers reused
+        var parser = new MimeParser(ParserOptionsFor(options), Stream.Null, MimeFormat.Mbox, persistent: false); // one parser, its buffers reused
         int ordinal = 0;
         while (true)
         {
-            MimeMessage? message = null;
-            string? error = null;
-            bool fatal = false;
+            var frame = new Frame();
             try
             {
                 if (!frames.NextFrame())
@@ -111,35 +136,31 @@ public static partial class MailReader
                     break;
                 }
                 ordinal++;
-                parser.SetStream(frames, MimeFormat.Mbox, persistent: false); // keeps the options given to the constructor
-                message = parser.ParseMessage();
-            }
-            catch (FormatException ex)
-            {
-                error = ex.Message;
+                frame.Ordinal = ordinal;
+                frame.Offset = frames.FrameStart;
+                ReadFrame(frames, frame);
+                frame.Overflowed = frames.Overflowed;
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                error = ex.Message;
-                fatal = true;
+                ReturnBytes(frame);
+                frame.Item = Unreadable(source, Math.Max(ordinal, 1), frames.FrameStart, $"cannot parse message: {ex.Message}");
             }
 
-            long offset = frames.FrameStart;
-            if (message is null)
+            if (frame.Item is { } unreadable)
             {
-                yield return Unreadable(source, Math.Max(ordinal, 1), offset, $"cannot parse message: {error}");
-                if (fatal)
-                {
-                    yield break;
-                }
-                continue;
+                yield return unreadable; // the input itself cannot be read further
+                yield break;
             }
+
             MailItem item;
-            using (message) // see ParseFrame: an undisposed MimeMessage is kept for its finalizer
+            try
             {
-                item = frames.Overflowed
-                    ? TooLarge(message, source, ordinal, offset, frames.FrameLength, options)
-                    : ReadMessage(message, source, ordinal, offset, options, fromMbox: true);
+                item = ParseFrame(parser, frame, source, options);
+            }
+            finally
+            {
+                ReturnBytes(frame);
             }
 
             yield return item;
@@ -150,25 +171,57 @@ public static partial class MailReader
 
     private static MailItem ReadSingle(PrefixedStream input, string source, MailOptions options)
     {
-        var parser = new MimeParser(ParserOptionsFor(options), input, MimeFormat.Entity, persistent: false);
-        MimeMessage message;
+        var frame = new Frame { Ordinal = 1 };
         try
         {
-            message = parser.ParseMessage();
+            ReadFrame(input, frame);
         }
-        catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
-            return Unreadable(source, 1, 0, input.AtLimit
-                ? $"message is over the limit of {options.MaxMessageSize} bytes; skipped"
-                : $"cannot parse message: {ex.Message}");
+            ReturnBytes(frame);
+            return Unreadable(source, 1, 0, $"cannot read input: {ex.Message}");
         }
-        long size = parser.Position;
-        using (message)
+
+        try
         {
-            return size > options.MaxMessageSize
-                ? TooLarge(message, source, 1, 0, size, options)
-                : ReadMessage(message, source, 1, 0, options, fromMbox: false);
+            var parser = new MimeParser(ParserOptionsFor(options), Stream.Null, MimeFormat.Entity, persistent: false);
+            MimeMessage message;
+            bool partsCut;
+            try
+            {
+                message = Parse(parser, frame.Bytes!, frame.Length, MimeFormat.Entity, options, out partsCut);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException)
+            {
+                return Unreadable(source, 1, 0, input.AtLimit
+                    ? $"message is over the limit of {options.MaxMessageSize} bytes; skipped"
+                    : $"cannot parse message: {ex.Message}");
+            }
+
+            using (message)
+            {
+                return frame.Length > options.MaxMessageSize
+                    ? TooLarge(message, source, 1, 0, frame.Length, options)
+                    : ReadMessage(message, source, 1, 0, options, fromMbox: false, partsCut);
+            }
         }
+        finally
+        {
+            ReturnBytes(frame);
+        }
+    }
+
+    /// <summary>
+    /// Parses one message held in <paramref name="bytes"/>, cut before its first MIME part over the limit so that a
+    /// message of millions of parts costs what its first parts cost (<paramref name="partsCut"/> says so).
+    /// </summary>
+    private static MimeMessage Parse(MimeParser parser, byte[] bytes, int length, MimeFormat format, MailOptions options, out bool partsCut)
+    {
+        int? cut = MimePartCounter.CutBeforeLimit(bytes, length, format, ParserOptionsFor(options), options.MaxMimeParts);
+        partsCut = cut is not null;
+        using var stream = new MemoryStream(bytes, 0, cut ?? length, writable: false);
+        parser.SetStream(stream, format, persistent: false); // keeps the options given to the constructor
+        return parser.ParseMessage();
     }
 
     private static MailItem ReadText(Stream input, string source, MailOptions options)
@@ -185,7 +238,7 @@ public static partial class MailReader
                 sb.Append(buffer, 0, n);
                 if (sb.Length > options.MaxMessageSize)
                 {
-                    return Unreadable(source, 1, 0, $"input is over the limit of {options.MaxMessageSize} characters");
+                    return Unreadable(source, 1, 0, $"input is over the limit of {options.MaxMessageSize} characters; skipped");
                 }
             }
             text = sb.ToString();
@@ -200,7 +253,7 @@ public static partial class MailReader
         var problems = new List<Problem>();
         if (PatchText.ReadPatches(text, null, options, patches, options.MaxPatchesPerMessage))
         {
-            problems.Add(new Problem($"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+            problems.Add(new Problem($"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source) { Skipped = true });
         }
         var subject = patches.Count > 0 ? patches[0].Subject : null;
         return new MailItem
@@ -217,14 +270,14 @@ public static partial class MailReader
         };
     }
 
-    private static MailItem Unreadable(string source, int ordinal, long? offset, string reason) => new()
+    private static MailItem Unreadable(string source, int ordinal, long? offset, string reason, bool skipped = true) => new()
     {
         Source = source,
         Ordinal = ordinal,
         ByteOffset = offset,
         Kind = MailItemKind.Unreadable,
         Reason = reason,
-        Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+        Problems = [new Problem(Where(ordinal, offset) + reason, source) { Skipped = skipped }],
     };
 
     private static string Where(int ordinal, long? offset) =>
@@ -237,7 +290,7 @@ public static partial class MailReader
         {
             Kind = MailItemKind.Unreadable,
             Reason = reason,
-            Problems = [new Problem(Where(ordinal, offset) + reason, source)],
+            Problems = [new Problem(Where(ordinal, offset) + reason, source) { Skipped = true }],
         };
     }
 
@@ -264,7 +317,7 @@ public static partial class MailReader
         };
     }
 
-    private static MailItem ReadMessage(MimeMessage message, string source, int ordinal, long? offset, MailOptions options, bool fromMbox)
+    private static MailItem ReadMessage(MimeMessage message, string source, int ordinal, long? offset, MailOptions options, bool fromMbox, bool partsCut)
     {
         ArgumentNullException.ThrowIfNull(message);
         var item = Headers(message, source, ordinal, offset);
@@ -287,6 +340,10 @@ public static partial class MailReader
 
         var texts = new List<(string Text, string? AttachmentName)>();
         CollectTexts(message.Body, texts, problems, options, fromMbox, where, source);
+        if (partsCut && !problems.Exists(p => p.Message.EndsWith(TooManyParts(options), StringComparison.Ordinal)))
+        {
+            problems.Add(new Problem(where + TooManyParts(options), source) { Skipped = true });
+        }
 
         if (!subject.IsReply && texts.Count > 0 && texts[0].AttachmentName is null && PatchText.LooksLikeRequestPull(texts[0].Text))
         {
@@ -299,7 +356,7 @@ public static partial class MailReader
             if (PatchText.ReadPatches(texts[i].Text, texts[i].AttachmentName, options, patches, options.MaxPatchesPerMessage)
                 || (patches.Count >= options.MaxPatchesPerMessage && i + 1 < texts.Count))
             {
-                problems.Add(new Problem(where + $"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source));
+                problems.Add(new Problem(where + $"more than {options.MaxPatchesPerMessage} patches; the rest skipped", source) { Skipped = true });
                 break;
             }
         }
@@ -344,18 +401,18 @@ public static partial class MailReader
             var (entity, depth) = stack.Pop();
             if (++parts > options.MaxMimeParts)
             {
-                problems.Add(new Problem(where + $"more than {options.MaxMimeParts} MIME parts; the rest skipped", source));
+                problems.Add(new Problem(where + TooManyParts(options), source) { Skipped = true });
                 return;
             }
             switch (entity)
             {
                 case MultipartEncrypted:
-                    problems.Add(new Problem(where + "encrypted part (multipart/encrypted) cannot be read", source));
+                    problems.Add(new Problem(where + "encrypted part (multipart/encrypted) cannot be read", source) { Skipped = true });
                     break;
                 case Multipart multipart when depth >= options.MaxMimeDepth:
                     if (!tooDeep)
                     {
-                        problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                        problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source) { Skipped = true });
                         tooDeep = true;
                     }
                     break;
@@ -386,7 +443,7 @@ public static partial class MailReader
                     {
                         if (!tooDeep)
                         {
-                            problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source));
+                            problems.Add(new Problem(where + $"MIME nesting deeper than {options.MaxMimeDepth}; inner parts skipped", source) { Skipped = true });
                             tooDeep = true;
                         }
                         break;
@@ -412,7 +469,7 @@ public static partial class MailReader
         var encoded = part.Content.Stream;
         if (encoded is { CanSeek: true } && encoded.Length > options.MaxAttachmentSize)
         {
-            problems.Add(new Problem(where + $"part {name ?? part.ContentType.MimeType} is {encoded.Length} bytes, over the limit of {options.MaxAttachmentSize}; skipped", source));
+            problems.Add(new Problem(where + $"part {name ?? part.ContentType.MimeType} is {encoded.Length} bytes, over the limit of {options.MaxAttachmentSize}; skipped", source) { Skipped = true });
             return;
         }
 
@@ -428,7 +485,7 @@ public static partial class MailReader
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or IOException or InvalidOperationException)
         {
-            problems.Add(new Problem(where + $"cannot decode part {name ?? part.ContentType.MimeType}: {ex.Message}", source));
+            problems.Add(new Problem(where + $"cannot decode part {name ?? part.ContentType.MimeType}: {ex.Message}", source) { Skipped = true });
             return;
         }
 
@@ -436,6 +493,8 @@ public static partial class MailReader
         text = PatchText.Normalize(text, unquoteMboxFrom: fromMbox && !base64);
         texts.Add((text, patchFile ? name ?? "(unnamed patch attachment)" : null));
     }
+
+    private static string TooManyParts(MailOptions options) => $"more than {options.MaxMimeParts} MIME parts; the rest skipped";
 
     private static string DecodeBytes(MimePart part)
     {
