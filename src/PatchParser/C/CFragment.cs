@@ -45,8 +45,6 @@ internal sealed class CFragment
     /// <summary>The fragment is the whole file (tree mode or a new file), so it starts at file scope.</summary>
     public bool WholeFile { get; }
 
-    public int LineCount => FileLines.Length;
-
     /// <summary>File line of fragment line <paramref name="line"/> (1-based), clamped.</summary>
     public int FileLine(int line) => FileLines.Length == 0 ? 0 : FileLines[Math.Clamp(line - 1, 0, FileLines.Length - 1)];
 

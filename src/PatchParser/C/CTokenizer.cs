@@ -412,7 +412,4 @@ public ref struct CTokenizer
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KeywordLookup =
         Keywords.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>Whether <paramref name="word"/> is a keyword (C or GCC spelling).</summary>
-    public static bool IsKeyword(ReadOnlySpan<char> word) => KeywordLookup.Contains(word);
 }
