@@ -44,6 +44,10 @@ internal static class CheckCommand
             DefaultValueFactory = _ => "warning",
         };
         failLevel.AcceptOnlyFromAmong("error", "warning", "info", "none");
+        var sarifFile = new Option<string?>("--sarif-file")
+        {
+            Description = "Also write the report as SARIF to this file: one analysis for two outputs (the GitHub Action's format both).",
+        };
         var config = new Option<string?>("--config")
         {
             Description = "Configuration file (default: .patchbot.json found upward from the first input).",
@@ -100,7 +104,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Check patches and report findings.")
         {
-            paths, format, failLevel, allowSkipped, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
+            paths, format, sarifFile, failLevel, allowSkipped, config, enable, disable, maxMessageSize, maxMimeDepth, tree, noTree, git, threads,
         };
         command.SetAction(parse =>
         {
@@ -123,12 +127,12 @@ internal static class CheckCommand
                 Threads = parse.GetValue(threads),
             };
             var outputFormat = Enum.Parse<OutputFormat>(parse.GetValue(format) ?? "text", ignoreCase: true);
-            return Execute(settings, outputFormat, stdout, stderr, stdin);
+            return Execute(settings, outputFormat, stdout, stderr, stdin, parse.GetValue(sarifFile));
         });
         return command;
     }
 
-    public static int Execute(CheckSettings settings, OutputFormat format, TextWriter stdout, TextWriter stderr, Func<Stream> stdin)
+    public static int Execute(CheckSettings settings, OutputFormat format, TextWriter stdout, TextWriter stderr, Func<Stream> stdin, string? sarifFile = null)
     {
         if (settings.Paths.Count == 0 && settings.GitRange is null)
         {
@@ -180,6 +184,11 @@ internal static class CheckCommand
 
             IReportWriter.For(format, stderr).Write(report, stdout);
             stdout.Flush();
+            if (sarifFile is not null && !TryWriteSarif(report, sarifFile, stderr))
+            {
+                return PatchBotCli.UsageError;
+            }
+
             skipped = report.Skipped;
             failed = report.Findings.Any(f => settings.FailLevel != FailLevel.None && (int)f.Finding.Severity >= (int)settings.FailLevel);
         }
@@ -201,6 +210,21 @@ internal static class CheckCommand
         }
 
         return failed ? 1 : 0;
+    }
+
+    private static bool TryWriteSarif(CheckReport report, string path, TextWriter stderr)
+    {
+        try
+        {
+            using var file = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            new SarifReportWriter().Write(report, file);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine(Printable.Escape($"patchbot check: --sarif-file {path}: {e.Message}"));
+            return false;
+        }
     }
 
     /// <summary>The tree of --tree, or the kernel checkout around the working folder unless --no-tree.</summary>
