@@ -62,6 +62,17 @@ internal sealed class CheckedGzipStream(Stream compressed) : ReadOnlyStream
         return 0;
     }
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            member?.Dispose(); // zlib's state, when the reader stopped inside a member
+            member = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
     /// <summary>Reads a member header; false at the end of the input (or of zero padding after the last member).</summary>
     private bool StartMember()
     {

@@ -157,7 +157,9 @@ public class MutantTests
             for (int box = 0; box < Mboxes; box++)
             {
                 var watch = Stopwatch.StartNew();
-                var result = CliProcess.Run(["check", "--format", "json", Path.Combine(dir, $"mutants-{box}.mbox")]);
+                // Mutants that cannot be read are skipped (an input error by default): accepted here, where what counts
+                // is that the good messages around them are checked.
+                var result = CliProcess.Run(["check", "--format", "json", "--allow-skipped", Path.Combine(dir, $"mutants-{box}.mbox")]);
                 Assert.True(result.ExitCode is 0 or 1 or 2, $"mbox {box}: exit {result.ExitCode}\n{result.Stderr}");
                 Assert.Equal(1, result.ExitCode); // the good messages have findings
                 Assert.True(watch.Elapsed < TimeSpan.FromMinutes(3), $"mbox {box}: {watch.Elapsed}");
