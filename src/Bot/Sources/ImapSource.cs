@@ -165,11 +165,13 @@ internal sealed class ImapSource(ImapSourceOptions options, bool publicInbox, Ma
     }
 
     /// <summary>Is a message with this Message-ID in the mailbox? (Used to settle a send interrupted by a crash.)</summary>
-    public static async Task<bool> ContainsAsync(ImapSourceOptions options, string messageId, CancellationToken ct)
+    public static async Task<bool> ContainsAsync(ImapSourceOptions options, bool publicInbox, string messageId, CancellationToken ct)
     {
         using var client = new ImapClient { Timeout = 30_000 };
         await client.ConnectAsync(options.Host, options.Port, options.Security, ct).ConfigureAwait(false);
-        await client.AuthenticateAsync(options.User, options.Password, ct).ConfigureAwait(false);
+        string user = string.IsNullOrEmpty(options.User) && publicInbox ? "anonymous" : options.User;
+        string password = string.IsNullOrEmpty(options.Password) && publicInbox ? "anonymous" : options.Password;
+        await client.AuthenticateAsync(user, password, ct).ConfigureAwait(false);
         var folder = await client.GetFolderAsync(options.Mailbox, ct).ConfigureAwait(false);
         await folder.OpenAsync(FolderAccess.ReadOnly, ct).ConfigureAwait(false);
         var found = await folder.SearchAsync(MailKit.Search.SearchQuery.HeaderContains("Message-ID", messageId), ct).ConfigureAwait(false);

@@ -110,9 +110,19 @@ internal sealed class SmtpOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Before re-sending a reply whose send was interrupted (a crash between SMTP and the store), look for its
-    /// Message-ID in the first IMAP source (the bot's own mailbox, which receives the list's copy).</summary>
+    /// <summary>A reply cut off by a crash while being sent is looked for by its Message-ID in every IMAP and
+    /// public-inbox source (besides the mail already received) before it is given up as unconfirmed. It is never
+    /// sent again either way; false skips the IMAP searches.</summary>
     public bool VerifyInterruptedSends { get; set; } = true;
+
+    /// <summary>First wait after a temporary failure (4xx, server unreachable); doubles on each failure.</summary>
+    public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between two tries.</summary>
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A reply still refused temporarily this long after it was made fails for good (as an MTA gives up).</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(2);
 }
 
 /// <summary>The SQLite state file. Section "State".</summary>
@@ -294,6 +304,16 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         if (options.User is not null && options.Password is null)
         {
             errors.Add("Smtp:User is set but Smtp:Password is not");
+        }
+
+        if (options.RetryMin <= TimeSpan.Zero || options.RetryMax < options.RetryMin)
+        {
+            errors.Add("Smtp: need 0 < RetryMin <= RetryMax");
+        }
+
+        if (options.GiveUpAfter <= TimeSpan.Zero)
+        {
+            errors.Add("Smtp:GiveUpAfter must be positive");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
