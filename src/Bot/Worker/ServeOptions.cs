@@ -148,17 +148,28 @@ internal sealed class SeriesOptions
     public string? RulesConfig { get; set; }
 }
 
-/// <summary>Delivery policy of one mailing list, matched on the list address in To/Cc (or List-Id).</summary>
+/// <summary>Delivery policy of one mailing list, matched on the list address in To/Cc (never on List-Id, which anyone
+/// can write) of mail that came in through one of <see cref="Sources"/> (any source when empty).</summary>
 internal sealed class ListPolicy
 {
     public string Address { get; set; } = string.Empty;
 
+    /// <summary>Names of the sources (their Name setting) that carry this list; empty: mail from any source.</summary>
+    public List<string> Sources { get; set; } = [];
+
+    /// <summary>Mail the patch author (the From address).</summary>
     public bool ReplyToAuthor { get; set; } = true;
+
+    /// <summary>Mail the author at the Reply-To address instead of From, when Reply-To names exactly one address.</summary>
+    public bool HonourReplyTo { get; set; }
 
     public bool ReplyToList { get; set; } = true;
 
-    /// <summary>Cc everyone the patch was sent to.</summary>
+    /// <summary>Cc the patch's To and Cc addresses too (at most <see cref="MaxCcRecipients"/> of them).</summary>
     public bool CcRecipients { get; set; }
+
+    /// <summary>The most addresses <see cref="CcRecipients"/> adds (list software and mailer daemons are never added).</summary>
+    public int MaxCcRecipients { get; set; } = 20;
 
     /// <summary>Check but never mail.</summary>
     public bool Mute { get; set; }
@@ -355,6 +366,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             if (!l.Address.Contains('@', StringComparison.Ordinal))
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:Address '{l.Address}' is not a list address"));
+            }
+
+            if (l.MaxCcRecipients < 0)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:MaxCcRecipients is negative"));
             }
 
             if (!l.ReplyToAuthor && !l.ReplyToList && !l.Mute)
