@@ -57,7 +57,7 @@ internal static class ServeHost
             .Validate(s => !string.IsNullOrWhiteSpace(s.Path), "State:Path is empty").ValidateOnStart();
 
         builder.Services.AddSingleton(time ?? TimeProvider.System);
-        builder.Services.AddSingleton(sp => new BotStore(sp.GetRequiredService<IOptions<StateOptions>>().Value.Path));
+        builder.Services.AddSingleton(sp => new BotStore(sp.GetRequiredService<IOptions<StateOptions>>().Value.Path, exclusive: true));
         builder.Services.AddSingleton<BotMetrics>();
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<OutboxDispatcher>();

@@ -346,9 +346,17 @@ internal sealed class SeriesOptionsValidator : IValidateOptions<SeriesOptions>
             errors.Add("Series:Tick must be positive");
         }
 
-        if (!string.IsNullOrEmpty(options.RulesConfig) && !File.Exists(options.RulesConfig))
+        if (!string.IsNullOrEmpty(options.RulesConfig))
         {
-            errors.Add($"Series:RulesConfig '{options.RulesConfig}' does not exist");
+            if (!File.Exists(options.RulesConfig))
+            {
+                errors.Add($"Series:RulesConfig '{options.RulesConfig}' does not exist");
+            }
+            else
+            {
+                PatchBot.Rules.Config.PatchBotConfig.Parse(File.ReadAllText(options.RulesConfig), out var problems);
+                errors.AddRange(problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"Series:RulesConfig {options.RulesConfig}:{p.Line}: {p.Message}")));
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
