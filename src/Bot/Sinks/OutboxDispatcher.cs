@@ -21,6 +21,8 @@ namespace PatchBot.Bot.Sinks;
 /// to <see cref="SmtpOptions.RetryMax"/>) and fails it after <see cref="SmtpOptions.GiveUpAfter"/>; the others go meanwhile.</item>
 /// <item>When the server cannot be reached or refuses the bot itself (connection, TLS, login, MAIL FROM, 421), no entry
 /// is blamed: the whole queue waits, with the same backoff.</item>
+/// <item>When the bot reads its own mailbox (an IMAP source logs in as <see cref="IdentityOptions.Address"/>), every reply
+/// is also sent to it (envelope only), so even a reply to the author alone leaves a copy the bot can find.</item>
 /// <item>A reply found "sending" at start, or whose connection broke after all its data went out, may or may not have been
 /// accepted. It is looked for by Message-ID where a copy arrives (every IMAP and public-inbox source, and the mail every
 /// source stored); found, it is marked sent; not found, it is "unconfirmed" and never sent again (a missed reply is
@@ -33,6 +35,7 @@ internal sealed class OutboxDispatcher(
     IOptions<SmtpOptions> smtp,
     IOptions<DeliveryOptions> delivery,
     IOptions<SourcesOptions> sources,
+    IOptions<IdentityOptions> identity,
     BotMetrics metrics,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
@@ -138,11 +141,18 @@ internal sealed class OutboxDispatcher(
     private async Task<(Outcome, string)> SendOneAsync(TrackingSmtpClient client, OutboxEntry entry, CancellationToken ct)
     {
         var message = Load(entry.Raw);
+        var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).ToList();
+        // A copy to the bot's own mailbox (envelope only, no header) is the evidence that the server took the reply,
+        // for a reply that reaches no mailbox the bot reads (one to the author only).
+        var self = CopyToSelf(recipients);
+        List<MailboxAddress> envelope = self is null ? recipients : [.. recipients, self];
+        var sender = message.From.Mailboxes.FirstOrDefault() ?? new MailboxAddress(identity.Value.Name, identity.Value.Address);
         client.Reset();
         store.SetOutboxState(entry.Id, OutboxStates.Sending);
+        Faults.Hit("sending");
         try
         {
-            await client.SendAsync(message, ct, client.Progress).ConfigureAwait(false);
+            await client.SendAsync(message, sender, envelope, ct, client.Progress).ConfigureAwait(false);
         }
         catch (NoRecipientAcceptedException)
         {
@@ -166,10 +176,18 @@ internal sealed class OutboxDispatcher(
 
         // Accepted: recorded before anything else can fail.
         Faults.Hit("sent");
+        if (self is not null && client.Rejected.Count(r => !IsSelf(r.Address)) == recipients.Count)
+        {
+            // only the bot's own copy went through: for the recipients it is as if every one was refused
+            var refusedAll = client.Rejected.Where(r => !IsSelf(r.Address)).ToList();
+            bool temporary = refusedAll.Any(r => IsTemporary(r.Response.StatusCode));
+            return (temporary ? Outcome.Temporary : Outcome.Permanent, "every recipient refused: " + Describe(refusedAll));
+        }
+
         var now = time.GetUtcNow();
         store.SetOutboxState(entry.Id, OutboxStates.Sent, now);
         metrics.Count("patchbot_replies_total", "sent");
-        foreach (var (address, response) in client.Rejected)
+        foreach (var (address, response) in client.Rejected.Where(r => !IsSelf(r.Address)))
         {
             metrics.Count("patchbot_reply_recipients_refused_total", IsTemporary(response.StatusCode) ? "temporary" : "permanent");
             BotLog.RecipientRefused(logger, entry.InReplyTo, entry.ReplyMessageId, address.Address, $"{(int)response.StatusCode} {response.Response}");
@@ -183,10 +201,24 @@ internal sealed class OutboxDispatcher(
         }
 
         var refused = client.Rejected.Select(x => x.Address.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        string recipients = string.Join(", ", message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address).Where(a => !refused.Contains(a)));
-        BotLog.ReplySent(logger, entry.InReplyTo, entry.ReplyMessageId, recipients, elapsed);
+        string delivered = string.Join(", ", recipients.Select(m => m.Address).Where(a => !refused.Contains(a)));
+        BotLog.ReplySent(logger, entry.InReplyTo, entry.ReplyMessageId, delivered, elapsed);
         return (Outcome.Sent, string.Empty);
     }
+
+    /// <summary>The bot's own address when one of its IMAP sources is that mailbox (its copy will be seen there), else null.</summary>
+    private MailboxAddress? CopyToSelf(List<MailboxAddress> recipients)
+    {
+        string me = identity.Value.Address;
+        if (!smtp.Value.CopyToSelf || recipients.Any(IsSelf) || !sources.Value.Imap.Any(i => string.Equals(i.User, me, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return new MailboxAddress(identity.Value.Name, me);
+    }
+
+    private bool IsSelf(MailboxAddress a) => string.Equals(a.Address, identity.Value.Address, StringComparison.OrdinalIgnoreCase);
 
     private void Defer(OutboxEntry entry, string reason)
     {

@@ -115,6 +115,10 @@ internal sealed class SmtpOptions
     /// sent again either way; false skips the IMAP searches.</summary>
     public bool VerifyInterruptedSends { get; set; } = true;
 
+    /// <summary>When an IMAP source is the bot's own mailbox (its User is Identity:Address), send every reply there too
+    /// (an envelope recipient, not a header): the copy proves the server took a reply cut off by a crash.</summary>
+    public bool CopyToSelf { get; set; } = true;
+
     /// <summary>First wait after a temporary failure (4xx, server unreachable); doubles on each failure.</summary>
     public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(30);
 
