@@ -36,18 +36,32 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
         var publisher = new FindingsPublisher(client, options, time);
         var checker = new GitCommitChecker(AnalysisOptions.Default, MailOptions.Default);
         var fetcher = new PullRequestFetcher(client, options);
-        if (options.Mode == GitHubReportMode.StatusComment)
+        long? runId = null;
+        try
         {
-            var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
-            return await publisher.PublishStatusAndCommentAsync(evt, checker.Check(read.Commits, read.Problems)).ConfigureAwait(false);
-        }
+            if (options.Mode == GitHubReportMode.StatusComment)
+            {
+                var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
+                return await publisher.PublishStatusAndCommentAsync(evt, checker.Check(read.Commits, read.Problems)).ConfigureAwait(false);
+            }
 
-        long runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
-        var commits = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
-        var report = checker.Check(commits.Commits, commits.Problems);
-        var result = await publisher.CompleteCheckRunAsync(evt, runId, report).ConfigureAwait(false);
-        return result with { Requests = result.Requests + 1 };
+            runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
+            var commits = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
+            var report = checker.Check(commits.Commits, commits.Problems);
+            var result = await publisher.CompleteCheckRunAsync(evt, runId.Value, report).ConfigureAwait(false);
+            return result with { Requests = result.Requests + 1 };
+        }
+        catch (Exception e) when (e is not (ApiException or HttpRequestException or OperationCanceledException or OutOfMemoryException))
+        {
+            // A bug met on one pull request: reported on it as a failed check, and the service goes on with the next.
+            LogFailedUnexpectedly(logger, e, evt.Owner, evt.Repository, evt.Number, evt.HeadSha, e.GetType().Name, e.Message);
+            var failed = await publisher.PublishFailureAsync(evt, runId, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return failed with { Requests = failed.Requests + (runId is null ? 0 : 1) };
+        }
     }
+
+    [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: PatchBot failed ({Error}: {Reason}); reported as a failed check")]
+    private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception, string owner, string repository, int number, string headSha, string error, string reason);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: {Findings} finding(s), {Conclusion}, {Requests} report request(s)")]
     private static partial void LogChecked(ILogger logger, string owner, string repository, int number, string headSha, int findings, string conclusion, int requests);
