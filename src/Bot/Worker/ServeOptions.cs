@@ -55,8 +55,9 @@ internal sealed class ImapSourceOptions
 
     public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>On the very first connection: read All messages already there, or only New ones.</summary>
-    public FirstRun FirstRun { get; set; } = FirstRun.All;
+    /// <summary>On the very first connection (no cursor stored yet): New (default) starts after the messages already
+    /// there, so old patches are never answered; All reads and answers the whole mailbox.</summary>
+    public FirstRun FirstRun { get; set; } = FirstRun.New;
 
     public string DisplayName(bool publicInbox) =>
         Name ?? (publicInbox ? $"public-inbox {Host}:{Port}/{Mailbox}" : $"imap {User}@{Host}:{Port}/{Mailbox}");
