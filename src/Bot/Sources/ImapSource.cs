@@ -145,10 +145,21 @@ internal sealed class ImapSource(ImapSourceOptions options, bool publicInbox, Ma
         }
 
         var range = new UniqueIdRange(new UniqueId(folder.UidValidity, lastUid + 1), UniqueId.MaxValue);
-        var summaries = await folder.FetchAsync(range, MessageSummaryItems.UniqueId, ct).ConfigureAwait(false);
+        var summaries = await folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct).ConfigureAwait(false);
         foreach (var summary in summaries.Where(s => s.UniqueId.Id > lastUid).OrderBy(s => s.UniqueId.Id))
         {
             ct.ThrowIfCancellationRequested();
+            if (summary.Size is { } size && size > intake.MaxMessageSize)
+            {
+                // over the limit of patchbot check: only its header is fetched, to remember it by Message-ID
+                var headers = await folder.GetHeadersAsync(summary.UniqueId, ct).ConfigureAwait(false);
+                using var header = new MemoryStream();
+                headers.WriteTo(header, ct);
+                lastUid = summary.UniqueId.Id;
+                intake.ReceiveOversized(Name, header.ToArray(), size, lastUid, new SourceCursor(folder.UidValidity, lastUid));
+                continue;
+            }
+
             byte[] raw;
             using (var stream = await folder.GetStreamAsync(summary.UniqueId, ct).ConfigureAwait(false))
             using (var buffer = new MemoryStream())

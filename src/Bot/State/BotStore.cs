@@ -220,13 +220,14 @@ internal sealed class BotStore : IDisposable
     }
 
     /// <summary>Stores a received message and moves the source's cursor in one transaction. False when the Message-ID was already stored.</summary>
-    public bool AddMessage(string messageId, string source, DateTimeOffset receivedAt, byte[] raw, SourceCursor? cursor = null, string? folderName = null)
+    public bool AddMessage(string messageId, string source, DateTimeOffset receivedAt, byte[] raw, SourceCursor? cursor = null, string? folderName = null,
+        string state = MessageStates.New, string? note = null)
     {
         lock (gate)
         {
             using var tx = connection.BeginTransaction();
-            using var cmd = Command("INSERT OR IGNORE INTO messages(message_id, source, received_at, raw, state) VALUES($m, $s, $t, $r, $st)",
-                ("$m", messageId), ("$s", source), ("$t", Format(receivedAt)), ("$r", raw), ("$st", MessageStates.New));
+            using var cmd = Command("INSERT OR IGNORE INTO messages(message_id, source, received_at, raw, state, note) VALUES($m, $s, $t, $r, $st, $n)",
+                ("$m", messageId), ("$s", source), ("$t", Format(receivedAt)), ("$r", raw), ("$st", state), ("$n", note));
             cmd.Transaction = tx;
             bool added = cmd.ExecuteNonQuery() == 1;
             if (cursor is not null)
