@@ -60,7 +60,7 @@ public sealed class PublicInboxTests(MailServers mail, ITestOutputHelper output)
                     ["PublicInbox"] = new JsonArray(new JsonObject
                     {
                         ["Name"] = "lore", ["Host"] = "127.0.0.1", ["Port"] = imapPort, ["Security"] = "None",
-                        ["Mailbox"] = "org.kernel.vger.linux-pci.0",
+                        ["Mailbox"] = "org.kernel.vger.linux-pci.0", ["FirstRun"] = "All", // the whole archive, not only new mail
                     }),
                 };
                 config.Remove("Smtp");

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatchBot.Bot.State;
 using PatchBot.Bot.Worker;
 
 namespace PatchBot.Bot.Cli;
@@ -48,8 +50,25 @@ internal static class ServeCommand
         try
         {
             using var host = ServeHost.Build(configPath, overrides);
+            // Everything that can be refused is checked before the host starts, so a refusal is its clear lines and an
+            // exit code, never a hosting failure with a stack trace: the settings, then the state file (its lock, so a
+            // second instance on the same state stops here, and its integrity).
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            _ = host.Services.GetRequiredService<BotStore>();
+            var exit = new HostExit(host);
             host.Run();
+            if (exit.Failure is { } failure)
+            {
+                stderr.WriteLine($"patchbot serve: stopped after a failure: {failure.GetType().Name}: {failure.Message}");
+                return HostExit.Failed;
+            }
+
             return 0;
+        }
+        catch (StateUnavailableException e)
+        {
+            stderr.WriteLine($"patchbot serve: {e.Message}");
+            return PatchBotCli.UsageError;
         }
         catch (OptionsValidationException e)
         {

@@ -60,6 +60,34 @@ internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOption
         return new PublishResult(fails ? "failure" : "success", report.Findings.Count, requests, checkRunId, null, false);
     }
 
+    /// <summary>PatchBot failed on this pull request: the check run (started or not) completes as failure, or the commit
+    /// status is "error", with the reason, so the pull request shows it was not checked.</summary>
+    public async Task<PublishResult> PublishFailureAsync(PullRequestEvent evt, long? checkRunId, string reason)
+    {
+        const string Title = "PatchBot could not check this pull request";
+        string summary = $"PatchBot failed while checking {evt.HeadSha}: {reason}";
+        if (options.Mode == GitHubReportMode.StatusComment)
+        {
+            await client.Repository.Status.Create(evt.Owner, evt.Repository, evt.HeadSha, new NewCommitStatus
+            {
+                State = CommitState.Error,
+                Context = options.CheckName,
+                Description = Title,
+            }).ConfigureAwait(false);
+            return new PublishResult("error", 0, 1, null, null, false);
+        }
+
+        long id = checkRunId ?? await StartCheckRunAsync(evt).ConfigureAwait(false);
+        await client.Check.Run.Update(evt.Owner, evt.Repository, id, new CheckRunUpdate
+        {
+            Status = CheckStatus.Completed,
+            Conclusion = CheckConclusion.Failure,
+            CompletedAt = time.GetUtcNow(),
+            Output = new NewCheckRunOutput(Title, summary.Length > 65_000 ? summary[..65_000] : summary),
+        }).ConfigureAwait(false);
+        return new PublishResult("failure", 0, checkRunId is null ? 2 : 1, id, null, false);
+    }
+
     /// <summary>Token-only mode: a commit status on the head, and one comment edited in place on each push.</summary>
     public async Task<PublishResult> PublishStatusAndCommentAsync(PullRequestEvent evt, CheckReport report)
     {

@@ -64,7 +64,13 @@ internal static class GitHubWebhookCommand
             {
                 // Validate before the host starts, so a bad setting is one line, not a hosting failure.
                 _ = host.Services.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
+                var exit = new Cli.HostExit(host);
                 await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                if (exit.Failure is { } failure)
+                {
+                    await stderr.WriteLineAsync($"patchbot github-webhook: stopped after a failure: {failure.GetType().Name}: {failure.Message}").ConfigureAwait(false);
+                    return Cli.HostExit.Failed;
+                }
             }
             catch (OptionsValidationException e)
             {

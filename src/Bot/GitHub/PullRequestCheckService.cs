@@ -35,15 +35,26 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
     {
         var publisher = new FindingsPublisher(client, options, time);
         var fetcher = new PullRequestFetcher(client, options);
-        if (options.Mode == GitHubReportMode.StatusComment)
+        long? runId = null;
+        try
         {
-            return await publisher.PublishStatusAndCommentAsync(evt, await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        }
+            if (options.Mode == GitHubReportMode.StatusComment)
+            {
+                return await publisher.PublishStatusAndCommentAsync(evt, await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
 
-        long runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
-        var report = await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false);
-        var result = await publisher.CompleteCheckRunAsync(evt, runId, report).ConfigureAwait(false);
-        return result with { Requests = result.Requests + 1 };
+            runId = await publisher.StartCheckRunAsync(evt).ConfigureAwait(false);
+            var report = await CheckCommitsAsync(evt, fetcher, cancellationToken).ConfigureAwait(false);
+            var result = await publisher.CompleteCheckRunAsync(evt, runId.Value, report).ConfigureAwait(false);
+            return result with { Requests = result.Requests + 1 };
+        }
+        catch (Exception e) when (e is not (ApiException or HttpRequestException or OperationCanceledException or OutOfMemoryException))
+        {
+            // A bug met on one pull request: reported on it as a failed check, and the service goes on with the next.
+            LogFailedUnexpectedly(logger, e, evt.Owner, evt.Repository, evt.Number, evt.HeadSha, e.GetType().Name, e.Message);
+            var failed = await publisher.PublishFailureAsync(evt, runId, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return failed with { Requests = failed.Requests + (runId is null ? 0 : 1) };
+        }
     }
 
     /// <summary>The pull request's commits checked under the repository's own .patchbot.json at the head.</summary>
@@ -54,6 +65,9 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
         var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default);
         return checker.Check(read.Commits, rules.Problem is null ? read.Problems : [rules.Problem, .. read.Problems]);
     }
+
+    [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: PatchBot failed ({Error}: {Reason}); reported as a failed check")]
+    private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception, string owner, string repository, int number, string headSha, string error, string reason);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: {Findings} finding(s), {Conclusion}, {Requests} report request(s)")]
     private static partial void LogChecked(ILogger logger, string owner, string repository, int number, string headSha, int findings, string conclusion, int requests);

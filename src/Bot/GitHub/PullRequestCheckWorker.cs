@@ -5,7 +5,7 @@ using Octokit;
 
 namespace PatchBot.Bot.GitHub;
 
-/// <summary>Takes queued pull-request events one at a time; a failure with one is logged and the next is taken.</summary>
+/// <summary>Takes queued pull-request events one at a time; a failure with one, of any kind, is logged and the next is taken.</summary>
 internal sealed partial class PullRequestCheckWorker(
     ChannelReader<PullRequestEvent> queue,
     PullRequestCheckService service,
@@ -21,6 +21,11 @@ internal sealed partial class PullRequestCheckWorker(
             }
             catch (Exception e) when (e is ApiException or HttpRequestException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
             {
+                LogFailed(logger, evt.DeliveryId ?? "-", evt.Owner, evt.Repository, evt.Number, e.GetType().Name, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            {
+                // whatever one delivery meets, the next is still taken
                 LogFailed(logger, evt.DeliveryId ?? "-", evt.Owner, evt.Repository, evt.Number, e.GetType().Name, e.Message);
             }
         }

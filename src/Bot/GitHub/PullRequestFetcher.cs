@@ -54,7 +54,7 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
             byte[]? raw;
             try
             {
-                raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, file.Filename, commit.Sha).ConfigureAwait(false);
+                raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, EscapePath(file.Filename), commit.Sha).ConfigureAwait(false);
             }
             catch (ApiException)
             {
@@ -70,6 +70,11 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
 
         return widened;
     }
+
+    /// <summary>A repository path as the contents API's URL path: each segment escaped (Octokit puts the path into the URL
+    /// as it is, so "x.c?z.c" would end the path at "x.c" and "#" would cut the rest off).</summary>
+    internal static string EscapePath(string path) =>
+        string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
     /// <summary>A commit from the API as a patch mail: From, Subject [PATCH], the message, then one diff per file.</summary>
     internal static CommitPatch ToPatch(GitHubCommit commit, List<string> problems, IReadOnlyDictionary<string, string>? widened = null)

@@ -56,12 +56,7 @@ internal static class ReplyComposer
         if (parentId.Length > 0)
         {
             reply.InReplyTo = parentId;
-            foreach (var r in parent.References)
-            {
-                reply.References.Add(r);
-            }
-
-            reply.References.Add(parentId);
+            reply.References.AddRange(References(parent.References, parentId)); // at once: each Add re-encodes the header
         }
 
         reply.Headers.Add("Auto-Submitted", "auto-replied");
@@ -74,6 +69,23 @@ internal static class ReplyComposer
         part.ContentTransferEncoding = body.All(c => c < 128) ? ContentEncoding.SevenBit : ContentEncoding.EightBit;
         reply.Body = part;
         return reply;
+    }
+
+    /// <summary>The most Message-IDs a reply's References header holds.</summary>
+    public const int MaxReferences = 20;
+
+    /// <summary>The parent's References then the parent, bounded as mail clients do: the thread's root (the first) and
+    /// the last <see cref="MaxReferences"/> - 1, which end with the parent.</summary>
+    internal static IEnumerable<string> References(IList<string> parentReferences, string parentId)
+    {
+        int count = parentReferences.Count + 1;
+        if (count <= MaxReferences)
+        {
+            return parentReferences.Append(parentId);
+        }
+
+        int tail = MaxReferences - 2; // from the parent's own references, besides the root and the parent
+        return parentReferences.Take(1).Concat(parentReferences.Skip(parentReferences.Count - tail)).Append(parentId);
     }
 
     /// <summary>Stable: the same parent always gets the same reply Message-ID, so a reply can be recognised if it is ever made twice.</summary>

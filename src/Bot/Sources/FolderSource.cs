@@ -66,9 +66,11 @@ internal sealed class FolderSource(FolderSourceOptions options, MailIntake intak
             }
 
             byte[] bytes;
+            long length;
             try
             {
-                bytes = File.ReadAllBytes(file);
+                length = new FileInfo(file).Length;
+                bytes = length > intake.MaxMessageSize ? ReadPrefix(file, 256 * 1024) : File.ReadAllBytes(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -84,8 +86,22 @@ internal sealed class FolderSource(FolderSourceOptions options, MailIntake intak
                 continue;
             }
 
+            if (length > bytes.Length)
+            {
+                intake.ReceiveOversized(Name, MailIntake.HeaderBlock(bytes), length, folderName: key); // never read whole
+                continue;
+            }
+
             intake.Receive(Name, bytes, folderName: key);
         }
+    }
+
+    private static byte[] ReadPrefix(string file, int count)
+    {
+        using var stream = File.OpenRead(file);
+        var buffer = new byte[count];
+        int read = stream.ReadAtLeast(buffer, count, throwOnEndOfStream: false);
+        return buffer[..read];
     }
 
     private static bool LooksLikeMbox(byte[] bytes) =>

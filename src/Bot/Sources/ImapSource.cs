@@ -145,10 +145,21 @@ internal sealed class ImapSource(ImapSourceOptions options, bool publicInbox, Ma
         }
 
         var range = new UniqueIdRange(new UniqueId(folder.UidValidity, lastUid + 1), UniqueId.MaxValue);
-        var summaries = await folder.FetchAsync(range, MessageSummaryItems.UniqueId, ct).ConfigureAwait(false);
+        var summaries = await folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct).ConfigureAwait(false);
         foreach (var summary in summaries.Where(s => s.UniqueId.Id > lastUid).OrderBy(s => s.UniqueId.Id))
         {
             ct.ThrowIfCancellationRequested();
+            if (summary.Size is { } size && size > intake.MaxMessageSize)
+            {
+                // over the limit of patchbot check: only its header is fetched, to remember it by Message-ID
+                var headers = await folder.GetHeadersAsync(summary.UniqueId, ct).ConfigureAwait(false);
+                using var header = new MemoryStream();
+                headers.WriteTo(header, ct);
+                lastUid = summary.UniqueId.Id;
+                intake.ReceiveOversized(Name, header.ToArray(), size, lastUid, new SourceCursor(folder.UidValidity, lastUid));
+                continue;
+            }
+
             byte[] raw;
             using (var stream = await folder.GetStreamAsync(summary.UniqueId, ct).ConfigureAwait(false))
             using (var buffer = new MemoryStream())
@@ -165,11 +176,13 @@ internal sealed class ImapSource(ImapSourceOptions options, bool publicInbox, Ma
     }
 
     /// <summary>Is a message with this Message-ID in the mailbox? (Used to settle a send interrupted by a crash.)</summary>
-    public static async Task<bool> ContainsAsync(ImapSourceOptions options, string messageId, CancellationToken ct)
+    public static async Task<bool> ContainsAsync(ImapSourceOptions options, bool publicInbox, string messageId, CancellationToken ct)
     {
         using var client = new ImapClient { Timeout = 30_000 };
         await client.ConnectAsync(options.Host, options.Port, options.Security, ct).ConfigureAwait(false);
-        await client.AuthenticateAsync(options.User, options.Password, ct).ConfigureAwait(false);
+        string user = string.IsNullOrEmpty(options.User) && publicInbox ? "anonymous" : options.User;
+        string password = string.IsNullOrEmpty(options.Password) && publicInbox ? "anonymous" : options.Password;
+        await client.AuthenticateAsync(user, password, ct).ConfigureAwait(false);
         var folder = await client.GetFolderAsync(options.Mailbox, ct).ConfigureAwait(false);
         await folder.OpenAsync(FolderAccess.ReadOnly, ct).ConfigureAwait(false);
         var found = await folder.SearchAsync(MailKit.Search.SearchQuery.HeaderContains("Message-ID", messageId), ct).ConfigureAwait(false);

@@ -20,8 +20,34 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
 
     public void Dispose() => signal.Dispose();
 
+    /// <summary>The largest message stored and checked: the same limit as <c>patchbot check</c>.</summary>
+    public long MaxMessageSize { get; } = PatchBot.PatchParser.Mail.MailOptions.Default.MaxMessageSize;
+
+    /// <summary>A message over <see cref="MaxMessageSize"/>: only its header block is kept (so it is known by
+    /// Message-ID and never read again), and it is skipped at once with the reason.</summary>
+    public bool ReceiveOversized(string source, byte[] header, long size, uint uid = 0, SourceCursor? cursor = null, string? folderName = null)
+    {
+        string messageId = MessageIdOf(header);
+        string reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"message is over the limit of {MaxMessageSize} bytes ({size}); skipped");
+        bool added = store.AddMessage(messageId, source, time.GetUtcNow(), header, cursor, folderName, MessageStates.Skipped, reason);
+        if (added)
+        {
+            metrics.Count("patchbot_messages_received_total");
+            metrics.Count("patchbot_messages_total", "oversized");
+            BotLog.MessageStored(logger, source, messageId, uid);
+            BotLog.MessageSkipped(logger, messageId, reason);
+        }
+
+        return added;
+    }
+
     public bool Receive(string source, byte[] raw, uint uid = 0, SourceCursor? cursor = null, string? folderName = null)
     {
+        if (raw.Length > MaxMessageSize)
+        {
+            return ReceiveOversized(source, HeaderBlock(raw), raw.Length, uid, cursor, folderName);
+        }
+
         string messageId = MessageIdOf(raw);
         bool added = store.AddMessage(messageId, source, time.GetUtcNow(), raw, cursor, folderName);
         if (added)
@@ -40,6 +66,17 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
         }
 
         return added;
+    }
+
+    /// <summary>The header block of a raw message (up to the first empty line), at most 256 KiB.</summary>
+    internal static byte[] HeaderBlock(byte[] raw)
+    {
+        int limit = Math.Min(raw.Length, 256 * 1024);
+        var span = raw.AsSpan(0, limit);
+        int end = span.IndexOf("\n\n"u8);
+        int crlf = span.IndexOf("\r\n\r\n"u8);
+        int cut = end < 0 ? (crlf < 0 ? limit : crlf + 4) : (crlf >= 0 && crlf < end ? crlf + 4 : end + 2);
+        return raw[..cut];
     }
 
     /// <summary>The Message-ID (without brackets), or "sha256:..." of the bytes when there is none or the headers cannot be read.</summary>

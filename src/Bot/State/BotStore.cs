@@ -19,7 +19,11 @@ internal sealed record FindingKey(string Rule, string File, string Function, str
 internal sealed record SeriesRecord(long Id, string SeriesKey, int Version, string Title, string Author, string RootMessageId);
 
 /// <summary>A reply waiting to go out (or gone).</summary>
-internal sealed record OutboxEntry(long Id, string ReplyMessageId, string InReplyTo, string State, bool DryRun, byte[] Raw, DateTimeOffset CreatedAt, int Attempts);
+internal sealed record OutboxEntry(long Id, string ReplyMessageId, string InReplyTo, string State, bool DryRun, byte[] Raw, DateTimeOffset CreatedAt, int Attempts)
+{
+    /// <summary>A temporary failure put the next try off until then; null: try now.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
 
 /// <summary>Message states in the store.</summary>
 internal static class MessageStates
@@ -34,14 +38,25 @@ internal static class MessageStates
     public const string Skipped = "skipped";
 }
 
-/// <summary>Outbox states: pending -> sending -> sent, or dry-run.</summary>
+/// <summary>Outbox states: pending -> sending -> sent, failed or unconfirmed; or dry-run.</summary>
 internal static class OutboxStates
 {
+    /// <summary>Waiting to be sent (again, after a temporary failure, once its next attempt is due).</summary>
     public const string Pending = "pending";
+    /// <summary>Handed to the SMTP server; a crash in this state leaves it unknown whether the server took it.</summary>
     public const string Sending = "sending";
+    /// <summary>The SMTP server accepted it.</summary>
     public const string Sent = "sent";
     public const string DryRun = "dry-run";
+    /// <summary>Refused for good (5xx for every recipient, or temporary failures for longer than Smtp:GiveUpAfter): never retried.</summary>
+    public const string Failed = "failed";
+    /// <summary>Cut off while being sent and not found yet where a copy would arrive: never sent again (a missed reply
+    /// is preferred to a duplicate); marked sent when its copy arrives through a source.</summary>
+    public const string Unconfirmed = "unconfirmed";
 }
+
+/// <summary>The state file cannot be used: in use by another instance, damaged, or not a database. The message is one clear line.</summary>
+internal sealed class StateUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The bot's state in one SQLite file: messages seen (raw, so nothing received is ever lost), source cursors,
@@ -51,19 +66,94 @@ internal static class OutboxStates
 internal sealed class BotStore : IDisposable
 {
     private readonly SqliteConnection connection;
+    private readonly FileStream? lockFile;
     private readonly Lock gate = new();
 
-    public BotStore(string path)
+    /// <summary>Opens (or creates) the state file. With <paramref name="exclusive"/>, takes an exclusive lock on
+    /// "PATH.lock" for the store's lifetime, so a second instance on the same state refuses to start instead of
+    /// answering every patch a second time. Checks the database (SQLite quick_check) before using it.</summary>
+    /// <exception cref="StateUnavailableException">Locked by another process, damaged, or not a database.</exception>
+    public BotStore(string path, bool exclusive = false)
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
         if (dir is not null)
         {
             Directory.CreateDirectory(dir);
         }
 
-        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+        if (exclusive)
+        {
+            lockFile = TakeLock(full);
+        }
+
+        try
+        {
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            Execute("PRAGMA busy_timeout=5000;");
+            CheckIntegrity(full);
+            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+            CreateSchema();
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            lockFile?.Dispose();
+            throw new StateUnavailableException($"state file {full} cannot be used: {e.SqliteErrorCode switch { 26 => "it is not a SQLite database or its header is damaged", 11 => "it is damaged", _ => FirstLine(e.Message) }}; move it away (or restore a backup) to start again", e);
+        }
+        catch (StateUnavailableException)
+        {
+            connection?.Dispose();
+            lockFile?.Dispose();
+            throw;
+        }
+    }
+
+    private static FileStream TakeLock(string full)
+    {
+        string lockPath = full + ".lock";
+        try
+        {
+            // FileShare.None is an exclusive advisory lock (flock) on Unix: released by the kernel when the process dies,
+            // so a crash never leaves a stale lock behind.
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new StateUnavailableException($"state file {full} is in use by another patchbot serve (lock {lockPath} is held); stop it first", e);
+        }
+    }
+
+    private void CheckIntegrity(string full)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA quick_check";
+        using var r = cmd.ExecuteReader();
+        var problems = new List<string>();
+        while (r.Read())
+        {
+            string line = r.GetString(0);
+            if (line != "ok")
+            {
+                problems.Add(line);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StateUnavailableException($"state file {full} is damaged ({problems.Count} problem(s), first: {FirstLine(problems[0])}); move it away (or restore a backup) to start again");
+        }
+    }
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? s : s[..nl];
+    }
+
+    private void CreateSchema()
+    {
         Execute("""
             CREATE TABLE IF NOT EXISTS cursors(source TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL, last_uid INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS folder_seen(source TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(source, name));
@@ -83,12 +173,29 @@ internal sealed class BotStore : IDisposable
             CREATE TABLE IF NOT EXISTS outbox(
                 id INTEGER PRIMARY KEY, reply_message_id TEXT NOT NULL UNIQUE, in_reply_to TEXT NOT NULL, series_id INTEGER,
                 state TEXT NOT NULL, dry_run INTEGER NOT NULL, raw BLOB NOT NULL, created_at TEXT NOT NULL, sent_at TEXT,
-                attempts INTEGER NOT NULL DEFAULT 0);
+                attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT);
             CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state);
             """);
+        AddColumnIfMissing("outbox", "next_attempt_at", "TEXT");
+        AddColumnIfMissing("outbox", "last_error", "TEXT");
     }
 
-    public void Dispose() => connection.Dispose();
+    /// <summary>State files written by an earlier version lack the newer outbox columns.</summary>
+    private void AddColumnIfMissing(string table, string column, string type)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (cmd.ExecuteScalar() is null)
+        {
+            Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+    }
+
+    public void Dispose()
+    {
+        connection.Dispose();
+        lockFile?.Dispose();
+    }
 
     // ---- sources -------------------------------------------------------------------------------------------
 
@@ -113,13 +220,14 @@ internal sealed class BotStore : IDisposable
     }
 
     /// <summary>Stores a received message and moves the source's cursor in one transaction. False when the Message-ID was already stored.</summary>
-    public bool AddMessage(string messageId, string source, DateTimeOffset receivedAt, byte[] raw, SourceCursor? cursor = null, string? folderName = null)
+    public bool AddMessage(string messageId, string source, DateTimeOffset receivedAt, byte[] raw, SourceCursor? cursor = null, string? folderName = null,
+        string state = MessageStates.New, string? note = null)
     {
         lock (gate)
         {
             using var tx = connection.BeginTransaction();
-            using var cmd = Command("INSERT OR IGNORE INTO messages(message_id, source, received_at, raw, state) VALUES($m, $s, $t, $r, $st)",
-                ("$m", messageId), ("$s", source), ("$t", Format(receivedAt)), ("$r", raw), ("$st", MessageStates.New));
+            using var cmd = Command("INSERT OR IGNORE INTO messages(message_id, source, received_at, raw, state, note) VALUES($m, $s, $t, $r, $st, $n)",
+                ("$m", messageId), ("$s", source), ("$t", Format(receivedAt)), ("$r", raw), ("$st", state), ("$n", note));
             cmd.Transaction = tx;
             bool added = cmd.ExecuteNonQuery() == 1;
             if (cursor is not null)
@@ -345,7 +453,7 @@ internal sealed class BotStore : IDisposable
         lock (gate)
         {
             var names = string.Join(", ", states.Select((_, i) => $"$s{i}"));
-            using var cmd = Command($"SELECT id, reply_message_id, in_reply_to, state, dry_run, raw, created_at, attempts FROM outbox WHERE state IN ({names}) ORDER BY id");
+            using var cmd = Command($"SELECT id, reply_message_id, in_reply_to, state, dry_run, raw, created_at, attempts, next_attempt_at FROM outbox WHERE state IN ({names}) ORDER BY id");
             for (int i = 0; i < states.Length; i++)
             {
                 cmd.Parameters.AddWithValue($"$s{i}", states[i]);
@@ -355,7 +463,10 @@ internal sealed class BotStore : IDisposable
             var list = new List<OutboxEntry>();
             while (r.Read())
             {
-                list.Add(new OutboxEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, (byte[])r[5], Parse(r.GetString(6)), r.GetInt32(7)));
+                list.Add(new OutboxEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, (byte[])r[5], Parse(r.GetString(6)), r.GetInt32(7))
+                {
+                    NextAttemptAt = r.IsDBNull(8) ? null : Parse(r.GetString(8)),
+                });
             }
 
             return list;
@@ -371,6 +482,38 @@ internal sealed class BotStore : IDisposable
                 WHERE id = $id
                 """, ("$st", state), ("$t", at is { } a ? Format(a) : null), ("$id", id));
             cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>A temporary failure: pending again, not tried before <paramref name="next"/>.</summary>
+    public void DeferOutbox(long id, DateTimeOffset next, string error)
+    {
+        lock (gate)
+        {
+            using var cmd = Command("UPDATE outbox SET state = $st, next_attempt_at = $n, last_error = $e WHERE id = $id",
+                ("$st", OutboxStates.Pending), ("$n", Format(next)), ("$e", error), ("$id", id));
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Ends an entry as failed (or unconfirmed) with the reason; it is never tried again.</summary>
+    public void EndOutbox(long id, string state, string error)
+    {
+        lock (gate)
+        {
+            using var cmd = Command("UPDATE outbox SET state = $st, next_attempt_at = NULL, last_error = $e WHERE id = $id",
+                ("$st", state), ("$e", error), ("$id", id));
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>True when a message with this Message-ID (without brackets) came in through any source.</summary>
+    public bool HasMessage(string messageId)
+    {
+        lock (gate)
+        {
+            using var cmd = Command("SELECT 1 FROM messages WHERE message_id = $m", ("$m", messageId));
+            return cmd.ExecuteScalar() is not null;
         }
     }
 

@@ -14,7 +14,7 @@ internal static class StateServiceCollectionExtensions
         // One Bind per concrete options type: see SourcesServiceCollectionExtensions.
         services.AddOptions<StateOptions>().Bind(configuration.GetSection(StateOptions.Section))
             .Validate(s => !string.IsNullOrWhiteSpace(s.Path), "State:Path is empty").ValidateOnStart();
-        services.AddSingleton(sp => new BotStore(sp.GetRequiredService<IOptions<StateOptions>>().Value.Path));
+        services.AddSingleton(sp => new BotStore(sp.GetRequiredService<IOptions<StateOptions>>().Value.Path, exclusive: true));
         return services;
     }
 }

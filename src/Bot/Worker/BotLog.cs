@@ -71,8 +71,17 @@ internal static partial class BotLog
     [LoggerMessage(1401, LogLevel.Information, "message {MessageId}: dry-run reply {ReplyId} written to {Path}\n{Mail}")]
     public static partial void ReplyDryRun(ILogger logger, string messageId, string replyId, string path, string mail);
 
-    [LoggerMessage(1402, LogLevel.Warning, "message {MessageId}: reply {ReplyId} not sent (attempt {Attempt}): {Reason}")]
+    [LoggerMessage(1402, LogLevel.Warning, "message {MessageId}: reply {ReplyId} failed for good (attempt {Attempt}), not retried: {Reason}")]
     public static partial void ReplyFailed(ILogger logger, string messageId, string replyId, int attempt, string reason);
+
+    [LoggerMessage(1404, LogLevel.Warning, "message {MessageId}: reply {ReplyId}: recipient {Recipient} refused ({Response}); sent to the others")]
+    public static partial void RecipientRefused(ILogger logger, string messageId, string replyId, string recipient, string response);
+
+    [LoggerMessage(1405, LogLevel.Warning, "message {MessageId}: reply {ReplyId} deferred (attempt {Attempt}): {Reason}; next try in {Delay}")]
+    public static partial void ReplyDeferred(ILogger logger, string messageId, string replyId, int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(1406, LogLevel.Warning, "smtp server unavailable: {Reason}; every reply waits, next try in {Delay}")]
+    public static partial void SmtpUnavailable(ILogger logger, string reason, TimeSpan delay);
 
     [LoggerMessage(1403, LogLevel.Warning, "message {MessageId}: reply {ReplyId} was being sent when PatchBot stopped: {Outcome}")]
     public static partial void ReplyInterrupted(ILogger logger, string messageId, string replyId, string outcome);

@@ -5,7 +5,8 @@ namespace PatchBot.Bot.Worker;
 
 /// <summary>
 /// The points of the serve loop where a crash must lose nothing: <c>stored</c> (a message is in the store),
-/// <c>checked</c> (findings and replies are recorded), <c>sent</c> (SMTP accepted a reply, not yet marked sent).
+/// <c>checked</c> (findings and replies are recorded), <c>sending</c> (a reply marked sending, its SMTP transaction
+/// about to start), <c>sent</c> (SMTP accepted a reply, not yet marked sent).
 /// In production nothing happens there (<see cref="NoCrashPoints"/>); the crash tests select
 /// <see cref="KillingCrashPoints"/> through the setting <c>Fault</c> (see <see cref="CrashPointsServiceCollectionExtensions"/>).
 /// </summary>

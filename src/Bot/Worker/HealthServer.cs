@@ -134,6 +134,8 @@ internal sealed class HealthServer(
             {
                 ["patchbot_messages_pending"] = store.CountMessages(MessageStates.Pending) + store.CountMessages(MessageStates.New),
                 ["patchbot_outbox_pending"] = store.CountOutbox(OutboxStates.Pending) + store.CountOutbox(OutboxStates.Sending),
+                ["patchbot_outbox_failed"] = store.CountOutbox(OutboxStates.Failed),
+                ["patchbot_outbox_unconfirmed"] = store.CountOutbox(OutboxStates.Unconfirmed),
             });
         }
         else

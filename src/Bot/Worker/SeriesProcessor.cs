@@ -38,7 +38,7 @@ internal sealed class SeriesProcessor(
     private readonly Dictionary<long, Parsed> cache = [];
     private SeriesAnalyzer? analyzer;
 
-    private sealed record Parsed(long RowId, MimeMessage Message, MailItem Item, DateTimeOffset ReceivedAt);
+    private sealed record Parsed(long RowId, MimeMessage Message, MailItem Item, DateTimeOffset ReceivedAt, string Source);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -108,7 +108,7 @@ internal sealed class SeriesProcessor(
         }
 
         string? from = message.From.Mailboxes.FirstOrDefault()?.Address;
-        if (WhyNotForUs(message, from) is { } reason)
+        if (WhyNotForUs(message, from, stored.Source) is { } reason)
         {
             Skip(stored, "not-for-us", reason);
             return;
@@ -141,7 +141,7 @@ internal sealed class SeriesProcessor(
             case MailItemKind.Patch when !item.PatchSubject.IsReply:
             case MailItemKind.CoverLetter:
                 store.SetMessageState(stored.Id, MessageStates.Pending, null, from);
-                cache[stored.Id] = new Parsed(stored.Id, message, item, stored.ReceivedAt);
+                cache[stored.Id] = new Parsed(stored.Id, message, item, stored.ReceivedAt, stored.Source);
                 metrics.Count("patchbot_messages_total", item.Kind == MailItemKind.Patch ? "patch" : "cover-letter");
                 BotLog.MessagePending(logger, stored.MessageId, item.Kind.ToString(), item.Subject);
                 break;
@@ -171,36 +171,9 @@ internal sealed class SeriesProcessor(
         }
     }
 
-    /// <summary>Why PatchBot must not answer this mail, or null.</summary>
-    internal string? WhyNotForUs(MimeMessage message, string? from)
-    {
-        var id = identity.Value;
-        if (message.Headers.Contains(ReplyComposer.MarkerHeader) || string.Equals(from, id.Address, StringComparison.OrdinalIgnoreCase))
-        {
-            return "PatchBot's own mail";
-        }
-
-        string? auto = message.Headers["Auto-Submitted"];
-        if (auto is not null && !auto.Trim().Equals("no", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"Auto-Submitted: {auto.Trim()}";
-        }
-
-        if (from is null)
-        {
-            return "no sender";
-        }
-
-        foreach (var bot in id.BotSenders.Concat(id.IgnoredSenders).Concat(PolicyFor(message).IgnoredSenders))
-        {
-            if (bot.Length > 0 && from.Contains(bot, StringComparison.OrdinalIgnoreCase))
-            {
-                return $"sender {from} is ignored ({bot})";
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Why PatchBot must not answer this mail, or null (see <see cref="ReplyAudience.WhyNeverAnswer"/>).</summary>
+    internal string? WhyNotForUs(MimeMessage message, string? from, string source) =>
+        ReplyAudience.WhyNeverAnswer(message, from, identity.Value, PolicyFor(message, source), delivery.Value.Lists.Select(l => l.Address));
 
     private enum IgnoreOutcome
     {
@@ -312,7 +285,7 @@ internal sealed class SeriesProcessor(
             if (!cache.TryGetValue(m.Id, out var p))
             {
                 var message = MailReader.LoadMessage(m.Raw);
-                p = new Parsed(m.Id, message, MailReader.ReadMessage(message, m.Source), m.ReceivedAt);
+                p = new Parsed(m.Id, message, MailReader.ReadMessage(message, m.Source), m.ReceivedAt, m.Source);
                 cache[m.Id] = p;
             }
 
@@ -348,7 +321,7 @@ internal sealed class SeriesProcessor(
         string rootId = root.Item.MessageId ?? SeriesAnalyzer.OriginOf(root.Item);
         string author = (series.From ?? root.Item.From ?? string.Empty).ToLowerInvariant();
         string seriesKey = author + "\n" + NormaliseTitle(series.Title);
-        var policy = PolicyFor(root.Message);
+        var policy = PolicyFor(root.Message, root.Source);
         var memberRows = members.Select(m => (m.RowId, m.Item.From)).ToList();
 
         if (store.SeriesChecked(rootId))
@@ -410,7 +383,8 @@ internal sealed class SeriesProcessor(
         void Add(Parsed parent, string label, IReadOnlyList<ReportedFinding> items, IReadOnlyList<FindingKey> fixedHere, int stillHere)
         {
             var content = new ReplyContent(parent.Message, series.Title, series.Version, label, items, fixedHere, stillHere, missing, previous);
-            var mail = ReplyComposer.Compose(content, Addresses(parent.Message, policy), BotAddress(), identity.Value.Contact, now);
+            var addresses = ReplyAudience.Choose(parent.Message, policy, !ReferenceEquals(policy, DeliveryOptions.Unconfigured), identity.Value.Address);
+            var mail = ReplyComposer.Compose(content, addresses, BotAddress(), identity.Value.Contact, now);
             using var buffer = new MemoryStream();
             mail.WriteTo(buffer);
             replies.Add((mail.MessageId ?? string.Empty, parent.Item.MessageId ?? mail.InReplyTo ?? string.Empty, dryRun, buffer.ToArray()));
@@ -446,60 +420,8 @@ internal sealed class SeriesProcessor(
 
     private MailboxAddress BotAddress() => new(identity.Value.Name, identity.Value.Address);
 
-    private ReplyAddresses Addresses(MimeMessage parent, ListPolicy policy)
-    {
-        var to = new List<MailboxAddress>();
-        var cc = new List<MailboxAddress>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { identity.Value.Address };
-        void AddTo(List<MailboxAddress> list, MailboxAddress a)
-        {
-            if (seen.Add(a.Address))
-            {
-                list.Add(a);
-            }
-        }
-
-        if (policy.ReplyToAuthor)
-        {
-            foreach (var a in parent.ReplyTo.Mailboxes.Any() ? parent.ReplyTo.Mailboxes : parent.From.Mailboxes)
-            {
-                AddTo(to, a);
-            }
-        }
-
-        bool configured = !ReferenceEquals(policy, DeliveryOptions.Unconfigured);
-        if (policy.ReplyToList && configured)
-        {
-            AddTo(to.Count == 0 ? to : cc, MailboxAddress.Parse(policy.Address));
-        }
-
-        if (policy.CcRecipients || (!configured && policy.ReplyToList))
-        {
-            foreach (var a in parent.To.Mailboxes.Concat(parent.Cc.Mailboxes))
-            {
-                AddTo(to.Count == 0 ? to : cc, a);
-            }
-        }
-
-        return new ReplyAddresses(to, cc);
-    }
-
-    /// <summary>The delivery policy of the list the message was sent to (To, Cc or List-Id), or the dry-run default.</summary>
-    internal ListPolicy PolicyFor(MimeMessage message)
-    {
-        var addresses = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address).ToList();
-        string listId = message.Headers["List-Id"] ?? string.Empty;
-        foreach (var policy in delivery.Value.Lists)
-        {
-            if (addresses.Contains(policy.Address, StringComparer.OrdinalIgnoreCase)
-                || (listId.Length > 0 && listId.Contains(policy.Address.Replace('@', '.'), StringComparison.OrdinalIgnoreCase)))
-            {
-                return policy;
-            }
-        }
-
-        return DeliveryOptions.Unconfigured;
-    }
+    /// <summary>The delivery policy of the configured list the message was sent to, or the dry-run default (see <see cref="ReplyAudience.PolicyFor"/>).</summary>
+    internal ListPolicy PolicyFor(MimeMessage message, string source) => ReplyAudience.PolicyFor(message, source, delivery.Value);
 
     internal static FindingKey KeyOf(ReportedFinding f) =>
         new(f.Finding.Rule, f.Finding.File, f.Finding.Function, string.Join(" -> ", f.Finding.Trace));

@@ -56,8 +56,9 @@ internal sealed class ImapSourceOptions
 
     public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>On the very first connection: read All messages already there, or only New ones.</summary>
-    public FirstRun FirstRun { get; set; } = FirstRun.All;
+    /// <summary>On the very first connection (no cursor stored yet): New (default) starts after the messages already
+    /// there, so old patches are never answered; All reads and answers the whole mailbox.</summary>
+    public FirstRun FirstRun { get; set; } = FirstRun.New;
 
     public string DisplayName(bool publicInbox) =>
         Name ?? (publicInbox ? $"public-inbox {Host}:{Port}/{Mailbox}" : $"imap {User}@{Host}:{Port}/{Mailbox}");
@@ -111,9 +112,23 @@ internal sealed class SmtpOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Before re-sending a reply whose send was interrupted (a crash between SMTP and the store), look for its
-    /// Message-ID in the first IMAP source (the bot's own mailbox, which receives the list's copy).</summary>
+    /// <summary>A reply cut off by a crash while being sent is looked for by its Message-ID in every IMAP and
+    /// public-inbox source (besides the mail already received) before it is given up as unconfirmed. It is never
+    /// sent again either way; false skips the IMAP searches.</summary>
     public bool VerifyInterruptedSends { get; set; } = true;
+
+    /// <summary>When an IMAP source is the bot's own mailbox (its User is Identity:Address), send every reply there too
+    /// (an envelope recipient, not a header): the copy proves the server took a reply cut off by a crash.</summary>
+    public bool CopyToSelf { get; set; } = true;
+
+    /// <summary>First wait after a temporary failure (4xx, server unreachable); doubles on each failure.</summary>
+    public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between two tries.</summary>
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A reply still refused temporarily this long after it was made fails for good (as an MTA gives up).</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(2);
 }
 
 /// <summary>The SQLite state file. Section "State".</summary>
@@ -139,17 +154,28 @@ internal sealed class SeriesOptions
     public string? RulesConfig { get; set; }
 }
 
-/// <summary>Delivery policy of one mailing list, matched on the list address in To/Cc (or List-Id).</summary>
+/// <summary>Delivery policy of one mailing list, matched on the list address in To/Cc (never on List-Id, which anyone
+/// can write) of mail that came in through one of <see cref="Sources"/> (any source when empty).</summary>
 internal sealed class ListPolicy
 {
     public string Address { get; set; } = string.Empty;
 
+    /// <summary>Names of the sources (their Name setting) that carry this list; empty: mail from any source.</summary>
+    public List<string> Sources { get; set; } = [];
+
+    /// <summary>Mail the patch author (the From address).</summary>
     public bool ReplyToAuthor { get; set; } = true;
+
+    /// <summary>Mail the author at the Reply-To address instead of From, when Reply-To names exactly one address.</summary>
+    public bool HonourReplyTo { get; set; }
 
     public bool ReplyToList { get; set; } = true;
 
-    /// <summary>Cc everyone the patch was sent to.</summary>
+    /// <summary>Cc the patch's To and Cc addresses too (at most <see cref="MaxCcRecipients"/> of them).</summary>
     public bool CcRecipients { get; set; }
+
+    /// <summary>The most addresses <see cref="CcRecipients"/> adds (list software and mailer daemons are never added).</summary>
+    public int MaxCcRecipients { get; set; } = 20;
 
     /// <summary>Check but never mail.</summary>
     public bool Mute { get; set; }
@@ -297,6 +323,16 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             errors.Add("Smtp:User is set but Smtp:Password is not");
         }
 
+        if (options.RetryMin <= TimeSpan.Zero || options.RetryMax < options.RetryMin)
+        {
+            errors.Add("Smtp: need 0 < RetryMin <= RetryMax");
+        }
+
+        if (options.GiveUpAfter <= TimeSpan.Zero)
+        {
+            errors.Add("Smtp:GiveUpAfter must be positive");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
@@ -343,6 +379,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             if (!l.Address.Contains('@', StringComparison.Ordinal))
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:Address '{l.Address}' is not a list address"));
+            }
+
+            if (l.MaxCcRecipients < 0)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:MaxCcRecipients is negative"));
             }
 
             if (!l.ReplyToAuthor && !l.ReplyToList && !l.Mute)

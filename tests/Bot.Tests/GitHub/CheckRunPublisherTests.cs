@@ -97,6 +97,24 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
         Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
     }
 
+    [Fact]
+    public async Task A_file_name_with_URL_characters_is_escaped_in_the_contents_request()
+    {
+        using var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) => request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal)
+                ? body.Replace("\"file1.txt\"", "\"x.c?z=1#y.c\"", StringComparison.Ordinal)
+                : body,
+        };
+        var options = Options(prism.BaseUrl);
+        var client = new GitHubClientFactory(options, TimeProvider.System, NullLoggerFactory.Instance, () => transport).Create();
+        var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
+        await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
+        var contents = Assert.Single(transport.Exchanges, e => e.Path.Contains("/contents/", StringComparison.Ordinal));
+        Assert.StartsWith("/repos/octo-org/linux/contents/x.c%3Fz%3D1%23y.c?ref=", contents.Path, StringComparison.Ordinal);
+        Assert.DoesNotContain("z=1", contents.Path, StringComparison.Ordinal);
+    }
+
     private static GitHubSourceOptions Options(Uri api) => new()
     {
         WebhookSecret = "s",

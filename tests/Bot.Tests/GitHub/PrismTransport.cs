@@ -24,6 +24,9 @@ internal sealed class PrismTransport(string? enterprisePrefix = null) : Delegati
     /// Prism's <c>Prefer: code=N</c>: the request is still validated.</summary>
     public Func<HttpRequestMessage, int?>? PreferStatus { get; set; }
 
+    /// <summary>The media type of a rewritten body, when it is no longer JSON (a raw file); null keeps Prism's.</summary>
+    public Func<HttpRequestMessage, string?>? RewrittenMediaType { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
@@ -61,6 +64,11 @@ internal sealed class PrismTransport(string? enterprisePrefix = null) : Delegati
                 foreach (var (name, values) in headers.Where(h => h.Key != "Content-Length"))
                 {
                     response.Content.Headers.TryAddWithoutValidation(name, values);
+                }
+
+                if (RewrittenMediaType?.Invoke(request) is { } mediaType)
+                {
+                    response.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
                 }
 
                 body = rewritten;

@@ -118,6 +118,48 @@ public sealed class WebhookTests(PrismServer prism)
         Assert.DoesNotContain(calls, c => c.StartsWith("POST /repos/", StringComparison.Ordinal) && c.EndsWith("/comments", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_delivery_that_meets_a_bug_is_reported_as_a_failed_check_and_the_service_keeps_serving()
+    {
+        // The commit's C file has a hunk that starts past the end of the file the contents API returns: the widening
+        // to whole-file context throws (IndexOutOfRangeException) inside the check.
+        var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) =>
+            {
+                string path = request.RequestUri!.AbsolutePath;
+                if (path.Contains("/commits/", StringComparison.Ordinal))
+                {
+                    var commit = JsonNode.Parse(body)!;
+                    var file = commit["files"]![0]!;
+                    file["filename"] = "foo.c";
+                    file["status"] = "modified";
+                    file["patch"] = "@@ -50,1 +50,1 @@\n-int a;\n+int b;\n";
+                    return commit.ToJsonString();
+                }
+
+                return path.Contains("/contents/", StringComparison.Ordinal) ? "int x;\n" : body;
+            },
+            RewrittenMediaType = request => request.RequestUri!.AbsolutePath.Contains("/contents/", StringComparison.Ordinal) ? "application/octet-stream" : null,
+        };
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport);
+        for (int delivery = 0; delivery < 2; delivery++)
+        {
+            byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+            Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+            var (_, result, error) = host.WaitCompleted();
+            Assert.Null(error);
+            Assert.Equal("failure", result!.Conclusion);
+        }
+
+        var completions = transport.Exchanges.Where(e => e.Method == "PATCH" && e.Path.Contains("/check-runs/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, completions.Count);
+        Assert.All(completions, c => Assert.Contains("IndexOutOfRangeException", c.RequestBody, StringComparison.Ordinal));
+        Assert.All(completions, c => Assert.Contains("\"conclusion\":\"failure\"", c.RequestBody, StringComparison.Ordinal));
+        Assert.Contains("PatchBot failed (IndexOutOfRangeException", host.Logs.All, StringComparison.Ordinal);
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
     private static string WithMarker(string body)
     {
         var comments = JsonNode.Parse(body)!.AsArray();
