@@ -48,7 +48,7 @@ public sealed class TreeCacheTests : IDisposable
     public void A_cache_folder_others_can_write_is_not_used()
     {
         string root = Tree();
-        string cache = Directory.CreateDirectory(Path.Combine(_dir.FullName, "shared")).FullName;
+        string cache = Directory.CreateDirectory(Path.Combine(_dir.FullName, "open-to-others")).FullName;
         File.SetUnixFileMode(cache, (UnixFileMode)Convert.ToInt32("777", 8));
 
         var index = TreeIndex.LoadOrBuild(root, cache, out var stats);
