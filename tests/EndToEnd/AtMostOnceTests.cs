@@ -74,81 +74,62 @@ public sealed class AtMostOnceTests(MailServers mail, ITestOutputHelper output)
     [Fact]
     public void Reading_only_a_public_inbox_archive_a_reply_taken_before_a_crash_is_found_there_and_not_sent_again()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "patchbot-pi-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        int imapPort = MailServers.FreePort();
-        var env = new Dictionary<string, string>
+        using var pi = new PublicInboxStack("PI_WATCH_MAILDIR", _ => Path.Combine(mail.Dir, "mail", "example.test", "lkml"));
+        output.WriteLine(pi.Up());
+        string tag = Tag();
+        // the archive of lkml@ gets its first message (the IMAP newsgroup slice exists from then on)
+        mail.SendRaw("dev@example.test", ["lkml@example.test"], System.Text.Encoding.UTF8.GetBytes(
+            $"From: Dev <dev@example.test>\r\nTo: lkml@example.test\r\nSubject: hello {tag}\r\nMessage-ID: <hello.{tag}@example.test>\r\n\r\nhello\r\n"));
+        string archive = pi.Archive("lkml");
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        bool Archived(string subject)
         {
-            ["PI_DIR"] = Path.Combine(dir, "pi"),
-            ["PI_IMAP_PORT"] = imapPort.ToString(CultureInfo.InvariantCulture),
-            ["PI_HTTP_PORT"] = MailServers.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["PI_NNTP_PORT"] = MailServers.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["PI_WATCH_MAILDIR"] = Path.Combine(mail.Dir, "mail", "example.test", "lkml"),
-        };
-        string stack = MailServers.StackScripts;
-        try
-        {
-            output.WriteLine(MailServers.Run("bash", [Path.Combine(stack, "public-inbox-up.sh")], TimeSpan.FromMinutes(3), env));
-            string tag = Tag();
-            // the archive of lkml@ gets its first message (the IMAP newsgroup slice exists from then on)
-            mail.SendRaw("dev@example.test", ["lkml@example.test"], System.Text.Encoding.UTF8.GetBytes(
-                $"From: Dev <dev@example.test>\r\nTo: lkml@example.test\r\nSubject: hello {tag}\r\nMessage-ID: <hello.{tag}@example.test>\r\n\r\nhello\r\n"));
-            string archive = Path.Combine(dir, "pi", "inboxes", "lkml", "git", "0.git");
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            bool Archived(string subject)
+            try
             {
-                try
-                {
-                    return MailServers.Run("git", ["--git-dir", archive, "log", "--format=%s"], TimeSpan.FromSeconds(30)).Contains(subject, StringComparison.Ordinal);
-                }
-                catch (InvalidOperationException)
-                {
-                    return false; // no commit yet
-                }
+                return MailServers.Run("git", ["--git-dir", archive, "log", "--format=%s"], TimeSpan.FromSeconds(30)).Contains(subject, StringComparison.Ordinal);
             }
-
-            // the watcher also imports what earlier tests left in lkml's Maildir: wait until it is through
-            while (DateTime.UtcNow < until && !Archived($"hello {tag}"))
+            catch (InvalidOperationException)
             {
-                Thread.Sleep(250);
+                return false; // no commit yet
             }
-
-            Assert.True(Archived($"hello {tag}"), "public-inbox-watch did not archive the first message");
-
-            using var s = new BotScenario(mail, config =>
-            {
-                config["Sources"] = new JsonObject
-                {
-                    ["PublicInbox"] = new JsonArray(new JsonObject
-                    {
-                        ["Name"] = "lore", ["Host"] = "127.0.0.1", ["Port"] = imapPort, ["Security"] = "None",
-                        ["Mailbox"] = "test.example.lkml.0", ["FirstRun"] = "New", ["PollInterval"] = "00:00:01",
-                        ["ReconnectMin"] = "00:00:00.200", ["ReconnectMax"] = "00:00:01",
-                    }),
-                };
-            });
-            s.Bot.Start(fault: "sent");
-            s.Bot.WaitConnected(TimeSpan.FromSeconds(90));
-            string id = $"pi.{tag}@example.test";
-            mail.SendRaw("dev@example.test", ["lkml@example.test"], PatchMail.Make("Dev <dev@example.test>", id, tag, "To: lkml@example.test"));
-            Assert.True(s.Bot.WaitExit(TimeSpan.FromSeconds(90)), "the bot should have killed itself after the send:\n" + s.Bot.Log);
-
-            s.Bot.Start();
-            // The archive may still be importing what earlier tests left in lkml's Maildir, so the reply cut off can be
-            // to one of those patches: whichever it was, it is found (or its copy arrives) and is never sent twice.
-            const string Recovered = @"message (\S+): reply \S+ was being sent when PatchBot stopped: (found in|its copy arrived)";
-            WaitForLog(s.Bot, Recovered, TimeSpan.FromSeconds(90));
-            string interrupted = Regex.Match(s.Bot.Log, Recovered).Groups[1].Value;
-            Assert.Single(mail.WaitFor("dev", MailServers.RepliesTo(id), 1, TimeSpan.FromSeconds(90)));
-            Thread.Sleep(Settle);
-            output.WriteLine(s.Bot.Log);
-            Assert.Single(mail.Find("lkml", MailServers.RepliesTo(interrupted)));
-            Assert.Single(mail.Find("dev", MailServers.RepliesTo(id)));
         }
-        finally
+
+        // the watcher also imports what earlier tests left in lkml's Maildir: wait until it is through
+        while (DateTime.UtcNow < until && !Archived($"hello {tag}"))
         {
-            MailServers.Run("bash", [Path.Combine(stack, "public-inbox-down.sh"), "--purge"], TimeSpan.FromMinutes(1), env);
-            Directory.Delete(dir, recursive: true);
+            Thread.Sleep(250);
         }
+
+        Assert.True(Archived($"hello {tag}"), "public-inbox-watch did not archive the first message");
+
+        using var s = new BotScenario(mail, config =>
+        {
+            config["Sources"] = new JsonObject
+            {
+                ["PublicInbox"] = new JsonArray(new JsonObject
+                {
+                    ["Name"] = "lore", ["Host"] = "127.0.0.1", ["Port"] = pi.ImapPort, ["Security"] = "None",
+                    ["Mailbox"] = "test.example.lkml.0", ["FirstRun"] = "New", ["PollInterval"] = "00:00:01",
+                    ["ReconnectMin"] = "00:00:00.200", ["ReconnectMax"] = "00:00:01",
+                }),
+            };
+        });
+        s.Bot.Start(fault: "sent");
+        s.Bot.WaitConnected(TimeSpan.FromSeconds(90));
+        string id = $"pi.{tag}@example.test";
+        mail.SendRaw("dev@example.test", ["lkml@example.test"], PatchMail.Make("Dev <dev@example.test>", id, tag, "To: lkml@example.test"));
+        Assert.True(s.Bot.WaitExit(TimeSpan.FromSeconds(90)), "the bot should have killed itself after the send:\n" + s.Bot.Log);
+
+        s.Bot.Start();
+        // The archive may still be importing what earlier tests left in lkml's Maildir, so the reply cut off can be
+        // to one of those patches: whichever it was, it is found (or its copy arrives) and is never sent twice.
+        const string Recovered = @"message (\S+): reply \S+ was being sent when PatchBot stopped: (found in|its copy arrived)";
+        WaitForLog(s.Bot, Recovered, TimeSpan.FromSeconds(90));
+        string interrupted = Regex.Match(s.Bot.Log, Recovered).Groups[1].Value;
+        Assert.Single(mail.WaitFor("dev", MailServers.RepliesTo(id), 1, TimeSpan.FromSeconds(90)));
+        Thread.Sleep(Settle);
+        output.WriteLine(s.Bot.Log);
+        Assert.Single(mail.Find("lkml", MailServers.RepliesTo(interrupted)));
+        Assert.Single(mail.Find("dev", MailServers.RepliesTo(id)));
     }
 }

@@ -17,21 +17,11 @@ public sealed class PublicInboxTests(MailServers mail, ITestOutputHelper output)
     public void The_bot_reads_every_message_of_a_public_inbox_archive_and_checks_it()
     {
         _ = mail; // the collection's servers are up; public-inbox needs none of them
-        string dir = Path.Combine(Path.GetTempPath(), "patchbot-pi-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        int imapPort = MailServers.FreePort();
-        var env = new Dictionary<string, string>
-        {
-            ["PI_DIR"] = Path.Combine(dir, "pi"),
-            ["PI_IMAP_PORT"] = imapPort.ToString(CultureInfo.InvariantCulture),
-            ["PI_HTTP_PORT"] = MailServers.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["PI_NNTP_PORT"] = MailServers.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["PI_IMPORT_MBOX"] = Path.Combine(dir, "corpus.mbox"),
-        };
+        using var pi = new PublicInboxStack("PI_IMPORT_MBOX", dir => Path.Combine(dir, "corpus.mbox"));
 
         // The corpus cases as one mboxrd, as lore's archives are.
         var cases = Directory.GetFiles(RepoPaths.CorpusCases, "*.eml").Order(StringComparer.Ordinal).ToList();
-        using (var mbox = new StreamWriter(env["PI_IMPORT_MBOX"], false, new UTF8Encoding(false)) { NewLine = "\n" })
+        using (var mbox = new StreamWriter(pi.Environment["PI_IMPORT_MBOX"], false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
             foreach (var file in cases)
             {
@@ -46,70 +36,61 @@ public sealed class PublicInboxTests(MailServers mail, ITestOutputHelper output)
             }
         }
 
-        string stack = MailServers.StackScripts;
-        try
+        output.WriteLine(pi.Up());
+        int archived = int.Parse(MailServers.Run("git", ["--git-dir", pi.Archive("linux-pci"), "rev-list", "--count", "HEAD"], TimeSpan.FromSeconds(30)).Trim(), CultureInfo.InvariantCulture);
+        Assert.True(archived >= cases.Count - 2, $"public-inbox archived {archived} of {cases.Count}");
+
+        using var s = new BotScenario(mail, config =>
         {
-            output.WriteLine(MailServers.Run("bash", [Path.Combine(stack, "public-inbox-up.sh")], TimeSpan.FromMinutes(3), env));
-            int archived = int.Parse(MailServers.Run("git", ["--git-dir", Path.Combine(dir, "pi", "inboxes", "linux-pci", "git", "0.git"), "rev-list", "--count", "HEAD"], TimeSpan.FromSeconds(30)).Trim(), CultureInfo.InvariantCulture);
-            Assert.True(archived >= cases.Count - 2, $"public-inbox archived {archived} of {cases.Count}");
-
-            using var s = new BotScenario(mail, config =>
+            config["Sources"] = new JsonObject
             {
-                config["Sources"] = new JsonObject
+                ["PublicInbox"] = new JsonArray(new JsonObject
                 {
-                    ["PublicInbox"] = new JsonArray(new JsonObject
-                    {
-                        ["Name"] = "lore", ["Host"] = "127.0.0.1", ["Port"] = imapPort, ["Security"] = "None",
-                        ["Mailbox"] = "org.kernel.vger.linux-pci.0", ["FirstRun"] = "All", // the whole archive, not only new mail
-                    }),
-                };
-                config.Remove("Smtp");
-                config["Delivery"]!["Lists"] = new JsonArray();
-            });
-            s.Bot.Start();
-            s.Bot.WaitConnected(TimeSpan.FromSeconds(40));
+                    ["Name"] = "lore", ["Host"] = "127.0.0.1", ["Port"] = pi.ImapPort, ["Security"] = "None",
+                    ["Mailbox"] = "org.kernel.vger.linux-pci.0", ["FirstRun"] = "All", // the whole archive, not only new mail
+                }),
+            };
+            config.Remove("Smtp");
+            config["Delivery"]!["Lists"] = new JsonArray();
+        });
+        s.Bot.Start();
+        s.Bot.WaitConnected(TimeSpan.FromSeconds(40));
 
-            // every archived message is received, and nothing stays pending once the wait for missing parts is over
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            string metrics = string.Empty;
-            while (DateTime.UtcNow < until)
+        // every archived message is received, and nothing stays pending once the wait for missing parts is over
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string metrics = string.Empty;
+        while (DateTime.UtcNow < until)
+        {
+            metrics = s.Bot.Metrics();
+            if (metrics.Contains($"patchbot_messages_received_total {archived}\n", StringComparison.Ordinal)
+                && metrics.Contains("patchbot_messages_pending 0\n", StringComparison.Ordinal))
             {
-                metrics = s.Bot.Metrics();
-                if (metrics.Contains($"patchbot_messages_received_total {archived}\n", StringComparison.Ordinal)
-                    && metrics.Contains("patchbot_messages_pending 0\n", StringComparison.Ordinal))
-                {
-                    break;
-                }
-
-                Thread.Sleep(250);
+                break;
             }
 
-            output.WriteLine(metrics);
-            Assert.Contains($"patchbot_messages_received_total {archived}\n", metrics, StringComparison.Ordinal);
-            Assert.Contains("patchbot_messages_pending 0\n", metrics, StringComparison.Ordinal);
-            Assert.Matches(@"patchbot_series_checked_total [1-9]", metrics);
-            Assert.DoesNotContain("outcome=\"sent\"", metrics, StringComparison.Ordinal);
-
-            // the labelled positive cases give dry-run replies, written to the folder and the log, never sent
-            string dryRun = Path.Combine(s.Dir, "dry-run");
-            var mails = Directory.Exists(dryRun) ? Directory.GetFiles(dryRun, "*.eml") : [];
-            output.WriteLine($"{archived} messages archived, {mails.Length} dry-run replies");
-            Assert.NotEmpty(mails);
-            Assert.Contains("dry-run reply", s.Bot.Log, StringComparison.Ordinal);
-            foreach (var m in mails)
-            {
-                string text = File.ReadAllText(m);
-                Assert.Contains("Auto-Submitted: auto-replied", text, StringComparison.Ordinal);
-                Assert.Matches(@"\[(dma-alias-after-iommu-group|dma-alias-in-final-fixup|sysfs-after-device-add)\]", text);
-            }
-
-            // every message the bot stored is accounted for in the log by its Message-ID
-            Assert.Equal(archived, System.Text.RegularExpressions.Regex.Count(s.Bot.Log, "lore: stored message "));
+            Thread.Sleep(250);
         }
-        finally
+
+        output.WriteLine(metrics);
+        Assert.Contains($"patchbot_messages_received_total {archived}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("patchbot_messages_pending 0\n", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"patchbot_series_checked_total [1-9]", metrics);
+        Assert.DoesNotContain("outcome=\"sent\"", metrics, StringComparison.Ordinal);
+
+        // the labelled positive cases give dry-run replies, written to the folder and the log, never sent
+        string dryRun = Path.Combine(s.Dir, "dry-run");
+        var mails = Directory.Exists(dryRun) ? Directory.GetFiles(dryRun, "*.eml") : [];
+        output.WriteLine($"{archived} messages archived, {mails.Length} dry-run replies");
+        Assert.NotEmpty(mails);
+        Assert.Contains("dry-run reply", s.Bot.Log, StringComparison.Ordinal);
+        foreach (var m in mails)
         {
-            MailServers.Run("bash", [Path.Combine(stack, "public-inbox-down.sh"), "--purge"], TimeSpan.FromMinutes(1), env);
-            Directory.Delete(dir, recursive: true);
+            string text = File.ReadAllText(m);
+            Assert.Contains("Auto-Submitted: auto-replied", text, StringComparison.Ordinal);
+            Assert.Matches(@"\[(dma-alias-after-iommu-group|dma-alias-in-final-fixup|sysfs-after-device-add)\]", text);
         }
+
+        // every message the bot stored is accounted for in the log by its Message-ID
+        Assert.Equal(archived, System.Text.RegularExpressions.Regex.Count(s.Bot.Log, "lore: stored message "));
     }
 }
