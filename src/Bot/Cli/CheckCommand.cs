@@ -1,3 +1,4 @@
+using PatchBot.Engine.Config;
 using System.CommandLine;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
@@ -257,7 +258,7 @@ internal static class CheckCommand
         config = null;
         string? path = settings.ConfigPath ?? FindConfigUpward(settings.Paths.FirstOrDefault(p => p != "-"));
         var parsed = PatchBotConfig.Empty;
-        if (path is not null && !PatchBotConfig.TryLoadFile(path, out parsed, out error))
+        if (path is not null && !ConfigFile.TryLoad(path, out parsed, out error))
         {
             return false;
         }
@@ -282,7 +283,7 @@ internal static class CheckCommand
 
     /// <summary>.patchbot.json in the folder of <paramref name="input"/> (or the working folder) or any folder above.</summary>
     private static string? FindConfigUpward(string? input) =>
-        PatchBotConfig.FindUpward(input is null ? Directory.GetCurrentDirectory()
+        ConfigFile.FindUpward(input is null ? Directory.GetCurrentDirectory()
             : Directory.Exists(input) ? Path.GetFullPath(input)
             : Path.GetDirectoryName(Path.GetFullPath(input)) ?? Directory.GetCurrentDirectory());
 }

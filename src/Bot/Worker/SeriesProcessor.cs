@@ -1,3 +1,4 @@
+using PatchBot.Engine.Config;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -442,6 +443,6 @@ internal sealed class SeriesProcessor(
             return PatchBotConfig.Empty;
         }
 
-        return PatchBotConfig.TryLoadFile(path, out var config, out string? error) ? config : throw new InvalidOperationException($"Series:RulesConfig: {error}");
+        return ConfigFile.TryLoad(path, out var config, out string? error) ? config : throw new InvalidOperationException($"Series:RulesConfig: {error}");
     }
 }

@@ -1,3 +1,4 @@
+using PatchBot.Engine.Config;
 using PatchBot.Rules.Config;
 using System.Globalization;
 using MailKit.Security;
@@ -358,7 +359,7 @@ internal sealed class SeriesOptionsValidator : IValidateOptions<SeriesOptions>
             {
                 errors.Add($"Series:RulesConfig '{options.RulesConfig}' does not exist");
             }
-            else if (!PatchBotConfig.TryLoadFile(options.RulesConfig, out _, out string? error))
+            else if (!ConfigFile.TryLoad(options.RulesConfig, out _, out string? error))
             {
                 errors.Add($"Series:RulesConfig: {error}");
             }

@@ -70,41 +70,6 @@ public sealed record PatchBotConfig
         return false;
     }
 
-    /// <summary>Reads and checks the configuration file at <paramref name="path"/> (see <see cref="TryLoad"/>); a file that
-    /// cannot be read is an error too.</summary>
-    public static bool TryLoadFile(string path, out PatchBotConfig config, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            config = Empty;
-            error = $"{path}: {e.Message}";
-            return false;
-        }
-
-        return TryLoad(text, path, out config, out error);
-    }
-
-    /// <summary>The nearest <see cref="FileName"/> in <paramref name="folder"/> or a folder above it, or null.</summary>
-    public static string? FindUpward(string folder)
-    {
-        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, FileName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Reads configuration text. Never throws: what cannot be used is reported in <paramref name="problems"/>.</summary>
     public static PatchBotConfig Parse(string json, out IReadOnlyList<Problem> problems)
     {
