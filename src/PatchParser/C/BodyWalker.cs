@@ -98,6 +98,10 @@ internal sealed class BodyWalker(FragmentWalk walk)
                     RecordCall(scope, i);
                 }
             }
+            else if (tok.Kind == CTokenKind.Identifier && _t.IsP(i + 1, "->") && !_t.IsP(i - 1, '.') && !_t.IsP(i - 1, "->"))
+            {
+                RecordFieldAccess(scope, i);
+            }
             else if (tok.Kind == CTokenKind.Keyword && _t.Str(i) is "else" or "do")
             {
                 stmtStart = i + 1;
@@ -221,6 +225,43 @@ internal sealed class BodyWalker(FragmentWalk walk)
         }
 
         return args;
+    }
+
+    /// <summary>Records <c>base-&gt;member[.member...]</c> starting at the variable at <paramref name="i"/>.</summary>
+    private void RecordFieldAccess(FunctionScope scope, int i)
+    {
+        if (scope.Name is null)
+        {
+            return;
+        }
+
+        DiffLineKind kind = walk.Fragment.Kind(_t[i].Line);
+        if (walk.OnlyRemoved != (kind == DiffLineKind.Removed))
+        {
+            return;
+        }
+
+        int k = i + 1;
+        var member = new System.Text.StringBuilder();
+        while ((_t.IsP(k, "->") || _t.IsP(k, '.')) && _t.IsIdentifier(k + 1) && member.Length < MaxExpressionChars)
+        {
+            if (member.Length > 0)
+            {
+                member.Append('.');
+            }
+
+            member.Append(_t.Str(k + 1));
+            k += 2;
+        }
+
+        if (member.Length == 0)
+        {
+            return;
+        }
+
+        bool write = k < _t.Count && _t[k].Kind == CTokenKind.Punctuator && (_t.IsP(k, '=') || IsCompoundAssign(_t[k]));
+        walk.Facts.FieldAccesses.Add(new FieldAccess(scope.Name, walk.Fragment.Path, walk.Fragment.FileLine(_t[i].Line), _t.Str(i),
+            member.ToString(), write, kind, walk.Origin));
     }
 
     private void RecordAssignment(FunctionScope scope, int stmtStart, int op)

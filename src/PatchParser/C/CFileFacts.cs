@@ -11,6 +11,8 @@ internal sealed class CFileFacts
 
     public List<Assignment> Assignments { get; } = [];
 
+    public List<FieldAccess> FieldAccesses { get; } = [];
+
     public List<Registration> Registrations { get; } = [];
 
     public List<CoverageGap> Gaps { get; } = [];

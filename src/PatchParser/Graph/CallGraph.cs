@@ -21,13 +21,15 @@ public sealed class CallGraph
         IReadOnlyList<CallSite> calls,
         IReadOnlyList<Registration> registrations,
         IReadOnlyList<Assignment> assignments,
-        IReadOnlyList<CoverageGap> gaps)
+        IReadOnlyList<CoverageGap> gaps,
+        IReadOnlyList<FieldAccess>? fieldAccesses = null)
     {
         Functions = functions;
         Calls = calls;
         Registrations = registrations;
         Assignments = assignments;
         Gaps = gaps;
+        FieldAccesses = fieldAccesses ?? [];
         _index = new Lazy<Index>(() => new Index(this));
     }
 
@@ -40,6 +42,9 @@ public sealed class CallGraph
     public IReadOnlyList<Assignment> Assignments { get; }
 
     public IReadOnlyList<CoverageGap> Gaps { get; }
+
+    /// <summary>Member accesses through a pointer (<c>dev-&gt;pm_cap</c>), reads and writes.</summary>
+    public IReadOnlyList<FieldAccess> FieldAccesses { get; }
 
     /// <summary>The definition (not removed) of <paramref name="function"/> in <paramref name="file"/>, if the graph has it.</summary>
     public FunctionNode? Find(string function, string file) =>

@@ -32,7 +32,7 @@ public static class CallGraphBuilder
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
         InferRoles(functions, all.Registrations, all.Calls, idioms);
-        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps);
+        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, all.FieldAccesses);
     }
 
     private static void AnalyzeFile(FilePatch file, string origin, KernelIdioms idioms, GraphOptions options, CFileFacts all)
@@ -97,6 +97,7 @@ public static class CallGraphBuilder
         all.Functions.AddRange(facts.Functions);
         all.Calls.AddRange(facts.Calls);
         all.Assignments.AddRange(facts.Assignments);
+        all.FieldAccesses.AddRange(facts.FieldAccesses);
         all.Registrations.AddRange(facts.Registrations);
         all.Gaps.AddRange(facts.Gaps);
         all.NotifierBlocks.AddRange(facts.NotifierBlocks);
@@ -220,10 +221,15 @@ public static class CallGraphBuilder
             }
 
             string ret = Squash(f.ReturnType);
+
+            // A header git cut in the @@ line ends in "...": the parameters shown must match, the rest is unknown.
+            bool cut = f.NamedFromHunkContext && f.Parameters.Count > 1 && f.Parameters[^1] == "...";
+            int shown = cut ? f.Parameters.Count - 1 : f.Parameters.Count;
             foreach ((RoleSignature signature, string returnType, string[] parameters) in signatures)
             {
-                if (f.Parameters.Count != parameters.Length || ret != returnType || (signature.OnlyWhenNotCalled && called.Contains(f.Name))
-                    || !parameters.Select((p, k) => Squash(f.Parameters[k]).StartsWith(p, StringComparison.Ordinal)).All(match => match))
+                if ((cut ? shown > parameters.Length : shown != parameters.Length) || ret != returnType
+                    || (signature.OnlyWhenNotCalled && called.Contains(f.Name))
+                    || !parameters.Take(shown).Select((p, k) => Squash(f.Parameters[k]).StartsWith(p, StringComparison.Ordinal)).All(match => match))
                 {
                     continue;
                 }

@@ -139,6 +139,23 @@ public sealed record Assignment(
     DiffLineKind LineKind,
     string Origin = "");
 
+/// <summary>
+/// A member access through a pointer in a function body: <c>dev-&gt;msix_cap</c>, <c>pdev-&gt;vpd.cap</c>. Lets rules see
+/// which device's state a function reads or writes.
+/// </summary>
+/// <param name="Base">The variable the access starts from ("dev"); only plain variables are recorded.</param>
+/// <param name="Member">The member path after "->", nested members joined with '.' ("msix_cap", "vpd.cap").</param>
+/// <param name="Write">The access is the left-hand side of an assignment ("=", "|=", ...).</param>
+public sealed record FieldAccess(
+    string Function,
+    string File,
+    int Line,
+    string Base,
+    string Member,
+    bool Write,
+    DiffLineKind LineKind,
+    string Origin = "");
+
 /// <summary>Something a reader of the output must know was not analysed, and why.</summary>
 public sealed record CoverageGap(string File, string Reason, int? Line = null, string Origin = "");
 

@@ -142,6 +142,42 @@ public class CallGraphTests
     }
 
     [Fact]
+    public void Member_accesses_through_a_pointer_name_their_variable_and_whether_they_write()
+    {
+        CallGraph g = BuildGraph("drivers/x.c", """
+            +static void f(struct pci_dev *dev)
+            +{
+            +	struct pci_dev *bridge = dev->bus->self;
+            +	pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+            +	if (bridge->vpd.cap == 0)
+            +		dev->pcie_mpss = 1;
+            +	dev->dev_flags |= 2;
+            +	x.y = dev->ops->probe(dev);
+            +}
+            """);
+        var seen = g.FieldAccesses.Select(a => (a.Base, a.Member, a.Write, a.Line)).ToList();
+        Assert.Equal(
+            [
+                ("dev", "bus.self", false, 3), ("dev", "msix_cap", false, 4), ("bridge", "vpd.cap", false, 5),
+                ("dev", "pcie_mpss", true, 6), ("dev", "dev_flags", true, 7), ("dev", "ops.probe", false, 8),
+            ],
+            seen);
+        Assert.All(g.FieldAccesses, a => Assert.Equal("f", a.Function));
+    }
+
+    [Fact]
+    public void A_probe_whose_parameter_list_git_cut_in_the_hunk_header_is_inferred_from_what_is_shown()
+    {
+        CallGraph g = BuildGraph("drivers/x.c", """
+             	rc = foo_init(stdev);
+            +	pci_request_acs();
+             	return rc;
+            """, start: 40, section: "static int foo_pci_probe(struct pci_dev *pdev,");
+        Registration probe = Assert.Single(g.Registrations);
+        Assert.Equal(("foo_pci_probe", RoleKind.DriverProbe, true), (probe.Function, probe.Role, probe.Inferred));
+    }
+
+    [Fact]
     public void Static_function_of_the_same_file_wins_call_resolution()
     {
         FilePatch a = File("drivers/a.c", Hunk("""
