@@ -12,7 +12,26 @@ public static class CorpusLabels
     /// <summary>The cases of tests/corpus/cases.</summary>
     public static IReadOnlyList<LabelledCase> All { get; } = Load(RepoPaths.CorpusCases);
 
+    /// <summary>The cases of tests/corpus/cases2.</summary>
+    public static IReadOnlyList<LabelledCase> All2 { get; } = Load(RepoPaths.CorpusCases2);
+
+    /// <summary>The rules the first set (cases/) is labelled for.</summary>
     public static readonly string[] LabelledRules = ["dma-alias-after-iommu-group", "dma-alias-in-final-fixup", "sysfs-after-device-add"];
+
+    /// <summary>The rules the second set (cases2/) is labelled for.</summary>
+    public static readonly string[] LabelledRules2 =
+        ["aspm-disable-in-late-fixup", "mpss-quirk-after-mps-config", "acs-requested-after-enumeration", "capability-used-before-init"];
+
+    /// <summary>Every labelled rule: each set must give exactly its labels of all of them (the other set's rules stay silent).</summary>
+    public static IReadOnlyList<string> AllLabelledRules { get; } = [.. LabelledRules, .. LabelledRules2];
+
+    /// <summary>A labelled set by its folder name under tests/corpus ("cases", "cases2").</summary>
+    public static IReadOnlyList<LabelledCase> Set(string name) => name switch
+    {
+        "cases" => All,
+        "cases2" => All2,
+        _ => throw new ArgumentException($"no labelled set {name}", nameof(name)),
+    };
 
     /// <summary>The cases of one labelled set.</summary>
     public static List<LabelledCase> Load(string casesDir)

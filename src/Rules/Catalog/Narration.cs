@@ -32,9 +32,16 @@ internal static class Narration
     /// which <paramref name="who"/> runs, with the consumer marked. Only the model's landmark events, the consumer
     /// and the entry's own event are named.
     /// </summary>
-    public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who)
+    public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who) =>
+        Order(model, path, consumer, who, model.Document.Effects.First(e => e.ConsumedBy == consumer).Deadline);
+
+    /// <summary>
+    /// As <see cref="Order(LifecycleModel, PathVerdict, DeviceEvent, string)"/> with the consumer marked by
+    /// <paramref name="deadline"/>; when the entry runs before the consumer (an effect that must come after it), the
+    /// account goes on to the consumer.
+    /// </summary>
+    public static string Order(LifecycleModel model, PathVerdict path, DeviceEvent consumer, string who, string deadline)
     {
-        var deadline = model.Document.Effects.First(e => e.ConsumedBy == consumer).Deadline;
         var text = new StringBuilder();
         foreach (var scenario in path.Failed)
         {
@@ -67,6 +74,13 @@ internal static class Narration
                 if (ev == path.EntryEvent)
                 {
                     text.Append(" [").Append(who).Append(" runs here]");
+                    if (model.Position(scenario, consumer) <= model.Position(scenario, ev))
+                    {
+                        break;
+                    }
+                }
+                else if (ev == consumer && model.Position(scenario, path.EntryEvent) < model.Position(scenario, ev))
+                {
                     break;
                 }
             }
@@ -78,5 +92,8 @@ internal static class Narration
     }
 
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
-    public static string What(EffectSite site) => site.Kind == SiteKind.FieldWrite ? site.Down[^1] : site.What + "()";
+    public static string What(EffectSite site) =>
+        site.Kind is SiteKind.FieldWrite or SiteKind.FieldRead || !site.What.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? site.Kind == SiteKind.Registration ? site.What : site.Down[^1]
+            : site.What + "()";
 }

@@ -41,6 +41,12 @@ internal abstract class Rule
             return true;
         }
 
+        if (needs.ReadFields is { Count: > 0 } reads && graph.FieldAccesses.Any(a => a.LineKind == DiffLineKind.Added
+                && reads.Any(f => a.Member == f || a.Member.StartsWith(f + ".", StringComparison.Ordinal))))
+        {
+            return true;
+        }
+
         return graph.Registrations.Any(r => EffectFinder.Anchor(r) is not null
             && r.LineKind != DiffLineKind.Removed
             && (needs.AnyRegistration || needs.Registrations.Contains(r.Function, StringComparer.Ordinal)));
@@ -57,7 +63,8 @@ internal abstract class Rule
         var handlers = registrations
             ? model.Document.MainlineFunctions.Where(f => f.Effect == effect).Select(f => f.Function).ToList()
             : [];
-        return new RuleNeeds(callees, fields, handlers, registrations);
+        var reads = (model.Document.FieldReads ?? []).Where(f => f.Effect == effect).Select(f => f.Field).ToList();
+        return new RuleNeeds(callees, fields, handlers, registrations, reads.Count > 0 ? reads : null);
     }
 
     protected Finding NewFinding(EffectSite site, string message, string explanation, string fix, IReadOnlyList<string> trace, IReadOnlyList<string> scenarios) =>

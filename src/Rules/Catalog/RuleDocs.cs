@@ -34,6 +34,11 @@ public static class RuleDocs
             md.Append("- writes added to: ").Append(string.Join(", ", rule.Needs.Fields.Select(f => "`" + f + "`"))).Append('\n');
         }
 
+        if (rule.Needs.ReadFields is { Count: > 0 } reads)
+        {
+            md.Append("- reads added of: ").Append(string.Join(", ", reads.Select(f => "`" + f + "`"))).Append('\n');
+        }
+
         if (rule.Needs.AnyRegistration)
         {
             md.Append("- added registrations of handlers that have the effect");

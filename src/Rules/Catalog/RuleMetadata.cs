@@ -28,8 +28,10 @@ public sealed record RuleMetadata(
 /// <param name="Fields">Field names or flags whose added writes matter.</param>
 /// <param name="Registrations">Handler names whose added registrations matter (any handler when <paramref name="AnyRegistration"/>).</param>
 /// <param name="AnyRegistration">Added registrations of any handler matter (the handler's body decides).</param>
+/// <param name="ReadFields">Member names whose added reads matter (none when null).</param>
 public sealed record RuleNeeds(
     IReadOnlyList<string> Callees,
     IReadOnlyList<string> Fields,
     IReadOnlyList<string> Registrations,
-    bool AnyRegistration);
+    bool AnyRegistration,
+    IReadOnlyList<string>? ReadFields = null);

@@ -82,6 +82,9 @@ internal sealed class LifecycleModel
         foreach (var r in document.Roles) { Source(r.Source, $"role {r.Role}"); }
         foreach (var f in document.MainlineFunctions) { Source(f.Source, $"mainline function {f.Function}"); }
         foreach (var x in document.Exempt) { Source(x.Source, $"exempt {x.Path ?? x.PathPrefix}"); }
+        foreach (var f in document.FieldReads ?? []) { Source(f.Source, $"field read {f.Field}"); }
+        foreach (var c in document.EnumerationCalls ?? []) { Source(c.Source, $"enumeration call {c.Function}"); }
+        foreach (var e in document.Effects.Where(e => e.Entries is not null)) { Source(e.EntriesSource, $"entries of effect {e.Id}"); }
 
         var events = new HashSet<DeviceEvent>();
         foreach (var e in document.Events)
@@ -149,6 +152,15 @@ internal sealed class LifecycleModel
         foreach (var r in document.Roles) { Event(r.Event, $"role {r.Role}"); }
         foreach (var f in document.MainlineFunctions) { Effect(f.Effect, $"mainline function {f.Function}"); }
         foreach (var x in document.Exempt) { Effect(x.Effect, $"exempt {x.Path ?? x.PathPrefix}"); }
+        foreach (var a in document.Apis.Where(a => a.Event is not null)) { Event(a.Event!.Value, $"api {a.Function}"); }
+        foreach (var f in document.FieldWrites.Where(f => f.Event is not null)) { Event(f.Event!.Value, $"field write {f.Field ?? f.ValueMentions}"); }
+        foreach (var f in document.FieldReads ?? [])
+        {
+            Effect(f.Effect, $"field read {f.Field}");
+            Event(f.Event, $"field read {f.Field}");
+        }
+
+        foreach (var c in document.EnumerationCalls ?? []) { Event(c.Event, $"enumeration call {c.Function}"); }
 
         return problems;
     }
@@ -227,6 +239,25 @@ internal sealed class LifecycleModel
 
         return null;
     }
+
+    /// <summary>The entry for a read of <paramref name="member"/> ("msix_cap", "vpd.cap") that has an effect, or null.</summary>
+    public FieldReadEntry? FieldRead(string member)
+    {
+        foreach (var entry in Document.FieldReads ?? [])
+        {
+            if (string.Equals(entry.Field, member, StringComparison.Ordinal)
+                || (member.StartsWith(entry.Field, StringComparison.Ordinal) && member.Length > entry.Field.Length && member[entry.Field.Length] == '.'))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The enumeration call of that name, or null.</summary>
+    public EnumerationCallEntry? EnumerationCall(string function) =>
+        (Document.EnumerationCalls ?? []).FirstOrDefault(c => string.Equals(c.Function, function, StringComparison.Ordinal));
 
     /// <summary>Whether code in <paramref name="file"/> may have <paramref name="effect"/> by design.</summary>
     public ExemptEntry? Exemption(string file, KernelEffect effect)

@@ -49,7 +49,7 @@ internal sealed class EffectFinder
                 }
 
                 sites.Add(new EffectSite(api.Effect, SiteKind.Call, call.File, call.Line, call.Caller, call.Callee, call.Origin,
-                    [call.Callee], Call: call, Api: api));
+                    [call.Callee], Call: call, Api: api, Event: api.Event));
             }
         }
 
@@ -76,7 +76,32 @@ internal sealed class EffectFinder
 
                 var label = $"{assignment.Target} {assignment.Operator} {assignment.Value}";
                 sites.Add(new EffectSite(effect.Effect, SiteKind.FieldWrite, assignment.File, assignment.Line, assignment.Function,
-                    assignment.Target, assignment.Origin, [label], Assignment: assignment));
+                    assignment.Target, assignment.Origin, [label], Assignment: assignment, Event: effect.Entry.Event));
+            }
+        }
+
+        // Reads of fields that some event sets up: one group per function and member, re-wrapped reads left out.
+        var reads = (model.Document.FieldReads ?? []).Any(r => effects.Contains(r.Effect)) ? graph.FieldAccesses : [];
+        foreach (var group in reads.Where(a => !a.Write).GroupBy(a => (a.File, a.Function, a.Member)))
+        {
+            if (model.FieldRead(group.Key.Member) is not { } read || !effects.Contains(read.Effect)
+                || model.Exemption(group.Key.File, read.Effect) is not null)
+            {
+                continue;
+            }
+
+            var removed = group.Count(a => a.LineKind == DiffLineKind.Removed);
+            foreach (var access in group.Where(a => a.LineKind == DiffLineKind.Added).OrderBy(a => a.Line))
+            {
+                if (removed > 0)
+                {
+                    removed--;
+                    continue;
+                }
+
+                var label = $"{access.Base}->{access.Member.Replace(".", "->", StringComparison.Ordinal)}";
+                sites.Add(new EffectSite(read.Effect, SiteKind.FieldRead, access.File, access.Line, access.Function, access.Member,
+                    access.Origin, [label], Access: access, Event: read.Event));
             }
         }
 

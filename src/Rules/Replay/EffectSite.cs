@@ -11,6 +11,8 @@ internal enum SiteKind
     FieldWrite,
     /// <summary>Added registrations of a handler that has the effect, with no added effect line of its own.</summary>
     Registration,
+    /// <summary>An added read of a field with an effect.</summary>
+    FieldRead,
 }
 
 /// <summary>A registration of a registration-only site, with the added line the finding anchors at.</summary>
@@ -20,6 +22,7 @@ internal sealed record AnchoredRegistration(Registration Registration, int Line)
 /// <param name="Function">The function holding the line; the handler for a registration site.</param>
 /// <param name="What">The API or field that has the effect ("pci_add_dma_alias", "pdev->dma_alias_devfn").</param>
 /// <param name="Down">Labels below <paramref name="Function"/> down to the effect, the last one being the API.</param>
+/// <param name="Event">The event this site is judged against, when the API or field names its own (else the effect's).</param>
 internal sealed record EffectSite(
     KernelEffect Effect,
     SiteKind Kind,
@@ -32,7 +35,9 @@ internal sealed record EffectSite(
     CallSite? Call = null,
     ApiEntry? Api = null,
     Assignment? Assignment = null,
-    IReadOnlyList<AnchoredRegistration>? Registrations = null);
+    IReadOnlyList<AnchoredRegistration>? Registrations = null,
+    FieldAccess? Access = null,
+    DeviceEvent? Event = null);
 
 /// <summary>One path from an entry point to a site, placed on every scenario's timeline.</summary>
 /// <param name="Calls">From the entry function down to the site's function.</param>

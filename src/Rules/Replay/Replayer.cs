@@ -17,13 +17,14 @@ internal sealed class Replayer
 
     public SiteReplay Replay(EffectSite site)
     {
-        var consumer = model.Effect(site.Effect).ConsumedBy;
+        var effect = model.Effect(site.Effect);
+        var consumer = site.Event ?? effect.ConsumedBy;
         var verdicts = new List<PathVerdict>();
         if (site.Kind == SiteKind.Registration)
         {
             foreach (var anchored in site.Registrations ?? [])
             {
-                if (Verdict(anchored.Registration, [], consumer) is { } v)
+                if (Verdict(anchored.Registration, [], consumer, effect.After) is { } v)
                 {
                     verdicts.Add(v);
                 }
@@ -33,7 +34,7 @@ internal sealed class Replayer
         {
             foreach (var path in walker.PathsTo(site.Function, site.File))
             {
-                if (Verdict(path.Entry, path.Calls, consumer) is { } v)
+                if (Verdict(path.Entry, path.Calls, consumer, effect.After) is { } v)
                 {
                     verdicts.Add(v);
                 }
@@ -43,7 +44,8 @@ internal sealed class Replayer
         return new SiteReplay(site, consumer, verdicts, model.Scenarios.Count);
     }
 
-    private PathVerdict? Verdict(Registration entry, IReadOnlyList<CallSite> calls, DeviceEvent consumer)
+    /// <param name="after">The effect must come after <paramref name="consumer"/> (which sets up what it uses), not before.</param>
+    private PathVerdict? Verdict(Registration entry, IReadOnlyList<CallSite> calls, DeviceEvent consumer, bool after)
     {
         if (model.EventOf(entry) is not { } placed)
         {
@@ -51,7 +53,9 @@ internal sealed class Replayer
         }
 
         var failed = model.Scenarios
-            .Where(s => model.Position(s, placed.Event) > model.Position(s, consumer))
+            .Where(s => after
+                ? model.Position(s, placed.Event) < model.Position(s, consumer)
+                : model.Position(s, placed.Event) > model.Position(s, consumer))
             .ToList();
         return new PathVerdict(entry, placed.Event, calls, failed);
     }
