@@ -13,6 +13,7 @@ internal sealed class GraphBuilder
     private readonly List<CallSite> calls = [];
     private readonly List<Registration> registrations = [];
     private readonly List<Assignment> assignments = [];
+    private readonly List<FieldAccess> accesses = [];
     private readonly Dictionary<(string Origin, string File), List<DiffLine>> lines = [];
 
     public GraphBuilder Function(string name, string file, int start, int end, bool isStatic = true, string origin = Origin, params string[] parameters)
@@ -88,6 +89,14 @@ internal sealed class GraphBuilder
         return this;
     }
 
+    /// <summary>A member access <c>variable-&gt;member</c> (a read unless <paramref name="write"/>).</summary>
+    public GraphBuilder Access(string function, string file, int line, string variable, string member, bool write = false,
+        DiffLineKind kind = DiffLineKind.Added, string origin = Origin)
+    {
+        accesses.Add(new FieldAccess(function, file, line, variable, member, write, kind, origin));
+        return this;
+    }
+
     /// <summary>Records the text of a post-image line, for inline suppression.</summary>
     public GraphBuilder Line(string file, int line, string text, string origin = Origin)
     {
@@ -100,7 +109,7 @@ internal sealed class GraphBuilder
         return this;
     }
 
-    public CallGraph Build() => new(functions, calls, registrations, assignments, []);
+    public CallGraph Build() => new(functions, calls, registrations, assignments, [], accesses);
 
     public IReadOnlyList<GraphInput> Inputs()
     {
