@@ -95,6 +95,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var byOrigin = new Dictionary<string, MailItem>(StringComparer.Ordinal);
         var inputs = new List<GraphInput>(parts.Count);
         var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
+        var unapplied = new List<UnappliedFile>();
+        if (tree is not null)
+        {
+            UndoAppliedParts(parts, treeTexts);
+        }
+
         foreach (var item in parts)
         {
             string origin = OriginOf(item);
@@ -108,7 +114,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
             if (tree is not null)
             {
-                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, coverage)).ToList();
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, coverage)).ToList();
             }
 
             inputs.Add(new GraphInput(origin, cFiles));
@@ -120,7 +126,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
-        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys))
+        if (tree is not null && AddTreeContext(graph, inputs, unapplied))
+        {
+            graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
+        }
+
+        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys.Concat(unapplied.Select(u => u.Path))))
         {
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
@@ -134,8 +145,62 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         return new SeriesGraph(graph, inputs, byOrigin);
     }
 
-    /// <summary>The file as the tree has it (after earlier parts of the series) with this patch applied; the patch alone when it does not apply.</summary>
-    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<CoverageEntry> coverage)
+    /// <summary>
+    /// For each file the series modifies whose first change does not apply to the tree: when the tree already holds
+    /// the series' changes to it (all parts, or the first ones: the commits were format-patch'ed in the checkout they
+    /// were made in), the file as it was before them, so the series is applied to its own base and analysed against
+    /// the tree as it is.
+    /// </summary>
+    private void UndoAppliedParts(IReadOnlyList<MailItem> parts, Dictionary<string, string?> texts)
+    {
+        var byPath = new Dictionary<string, List<FilePatch>>(StringComparer.Ordinal);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in parts.SelectMany(p => p.Patches).SelectMany(p => p.Diff.Files).Where(IsAnalysed))
+        {
+            if (file.OldPath is null || file.OldPath != file.NewPath)
+            {
+                moved.UnionWith(new[] { file.OldPath, file.NewPath }.OfType<string>()); // created, deleted or renamed: applied as is
+                continue;
+            }
+
+            if (!byPath.TryGetValue(file.OldPath, out var list))
+            {
+                byPath[file.OldPath] = list = [];
+            }
+
+            list.Add(file);
+        }
+
+        foreach (var (path, patches) in byPath)
+        {
+            if (moved.Contains(path) || !tree!.TryRead(path, out string text) || PatchApplier.Apply(patches[0], text).Problems.Count == 0)
+            {
+                continue;
+            }
+
+            for (int applied = patches.Count; applied >= 1; applied--)
+            {
+                string? before = text;
+                for (int j = applied - 1; j >= 0 && before is not null; j--)
+                {
+                    before = PatchApplier.TryUnapply(patches[j], before);
+                }
+
+                if (before is not null)
+                {
+                    texts[path] = before;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The file as the tree has it (after earlier parts of the series) with this patch applied. When a hunk does not
+    /// apply, the patch alone, and the tree's text of the file is kept (<paramref name="unapplied"/>) so that what
+    /// the tree knows of the functions the patch touches, their callers and registrations, is still used.
+    /// </summary>
+    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<UnappliedFile> unapplied, List<CoverageEntry> coverage)
     {
         string? pre = null;
         if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
@@ -149,7 +214,14 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         {
             foreach (var p in problems)
             {
-                coverage.Add(new CoverageEntry(file.Path, $"{p.Message}; analysed from the patch alone", Bracketed(item.MessageId)));
+                coverage.Add(new CoverageEntry(file.Path,
+                    $"{p.Message}; analysed from the patch, with the tree's callers and registrations of the functions it touches (found by name)",
+                    Bracketed(item.MessageId)));
+            }
+
+            if (pre is not null && file.NewPath is not null)
+            {
+                unapplied.Add(new UnappliedFile(file.NewPath, pre, OriginOf(item)));
             }
 
             return file;
@@ -157,10 +229,48 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
         if (file.NewPath is not null)
         {
-            texts[file.NewPath] = string.Join('\n', whole.Hunks[0].Lines.Where(l => l.Kind != DiffLineKind.Removed).Select(l => l.Text)) + "\n";
+            texts[file.NewPath] = PatchApplier.PostImage(whole);
         }
 
         return whole;
+    }
+
+    /// <summary>
+    /// For each file analysed from its patch alone because a hunk did not apply: the tree's text of that file without
+    /// the functions the patch shows (the patch's version of those stands), so that the rest of the file, the
+    /// callers in it and the registrations that give the functions their roles, joins the graph.
+    /// </summary>
+    private bool AddTreeContext(CallGraph graph, List<GraphInput> inputs, List<UnappliedFile> unapplied)
+    {
+        bool added = false;
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in unapplied)
+        {
+            if (!done.Add(file.Path))
+            {
+                continue;
+            }
+
+            var touched = graph.Functions
+                .Where(f => f.File == file.Path && f.Origin == file.Origin)
+                .Select(f => f.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            var whole = PatchApplier.Unchanged(file.Path, file.Text);
+            var own = CallGraphBuilder.Build([new GraphInput(TreeOrigin, [whole])], IdiomModel.Default.Table, graphOptions);
+            var lines = whole.Hunks.Count == 0 ? [] : whole.Hunks[0].Lines.ToArray();
+            foreach (var function in own.Functions.Where(f => touched.Contains(f.Name)))
+            {
+                for (int line = Math.Max(1, function.StartLine); line <= Math.Min(lines.Length, function.EndLine); line++)
+                {
+                    lines[line - 1] = lines[line - 1] with { Text = string.Empty };
+                }
+            }
+
+            inputs.Add(new GraphInput(TreeOrigin, [whole with { Hunks = [whole.Hunks[0] with { Lines = lines }] }]));
+            added = true;
+        }
+
+        return added;
     }
 
     /// <summary>
@@ -203,6 +313,9 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
         return added > 0;
     }
+
+    /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>
+    private sealed record UnappliedFile(string Path, string Text, string Origin);
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
     public static string OriginOf(MailItem item) =>
