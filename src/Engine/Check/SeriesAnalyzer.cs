@@ -11,7 +11,12 @@ namespace PatchBot.Engine.Check;
 /// <summary>The call graph of one series and what it was built from.</summary>
 /// <param name="Inputs">One input per message with C files (whole files in tree mode), then the tree files of callers.</param>
 /// <param name="ByOrigin">The message behind each input's origin.</param>
-internal sealed record SeriesGraph(CallGraph Graph, IReadOnlyList<GraphInput> Inputs, IReadOnlyDictionary<string, MailItem> ByOrigin);
+/// <param name="Mailed">For each file analysed whole from the tree, by origin and path: its lines as mailed.</param>
+internal sealed record SeriesGraph(
+    CallGraph Graph,
+    IReadOnlyList<GraphInput> Inputs,
+    IReadOnlyDictionary<string, MailItem> ByOrigin,
+    IReadOnlyDictionary<(string Origin, string File), MailedLines> Mailed);
 
 /// <summary>
 /// The analysis half of the pipeline, shared by <c>check</c>, <c>graph</c> and the bot: the messages of one
@@ -41,23 +46,28 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             return;
         }
 
-        var (graph, inputs, byOrigin) = built;
+        var (graph, inputs, byOrigin, mailed) = built;
         var result = Analyzer.Analyze(graph, inputs, analysis);
         foreach (var note in result.Notes)
         {
             byOrigin.TryGetValue(note.Origin, out var item);
             string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; no caller found in the tree either", StringComparison.Ordinal);
-            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, message, Bracketed(item?.MessageId)));
+            string where = note.Line is int l ? $"{note.File}:{MailedLine(mailed, note.Origin, note.File, l)}" : note.File;
+            coverage.Add(new CoverageEntry(where, message, Bracketed(item?.MessageId)));
         }
 
         foreach (var finding in result.Findings)
         {
             byOrigin.TryGetValue(finding.Origin, out var item);
+            bool whole = mailed.ContainsKey((finding.Origin, finding.File));
             findings.Add(new ReportedFinding(
-                finding,
+                whole ? finding with { Line = MailedLine(mailed, finding.Origin, finding.File, finding.Line) } : finding,
                 Bracketed(item?.MessageId),
                 item is null || item.Subject.Length == 0 ? null : item.Subject,
-                SourceLine(inputs, finding.Origin, finding.File, finding.Line)));
+                SourceLine(inputs, finding.Origin, finding.File, finding.Line))
+            {
+                TreeLine = whole ? finding.Line : null,
+            });
         }
     }
 
@@ -96,6 +106,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var inputs = new List<GraphInput>(parts.Count);
         var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
         var unapplied = new List<UnappliedFile>();
+        var mailed = new Dictionary<(string Origin, string File), MailedLines>();
         if (tree is not null)
         {
             UndoAppliedParts(parts, treeTexts);
@@ -114,7 +125,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
             if (tree is not null)
             {
-                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, coverage)).ToList();
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, mailed, coverage)).ToList();
             }
 
             inputs.Add(new GraphInput(origin, cFiles));
@@ -139,10 +150,11 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         foreach (var gap in graph.Gaps)
         {
             byOrigin.TryGetValue(gap.Origin, out var item);
-            coverage.Add(new CoverageEntry(gap.Line is int l ? $"{gap.File}:{l}" : gap.File, gap.Reason, Bracketed(item?.MessageId)));
+            string where = gap.Line is int l ? $"{gap.File}:{MailedLine(mailed, gap.Origin, gap.File, l)}" : gap.File;
+            coverage.Add(new CoverageEntry(where, gap.Reason, Bracketed(item?.MessageId)));
         }
 
-        return new SeriesGraph(graph, inputs, byOrigin);
+        return new SeriesGraph(graph, inputs, byOrigin, mailed);
     }
 
     /// <summary>
@@ -200,7 +212,13 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     /// apply, the patch alone, and the tree's text of the file is kept (<paramref name="unapplied"/>) so that what
     /// the tree knows of the functions the patch touches, their callers and registrations, is still used.
     /// </summary>
-    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<UnappliedFile> unapplied, List<CoverageEntry> coverage)
+    private FilePatch WholeFile(
+        FilePatch file,
+        Dictionary<string, string?> texts,
+        MailItem item,
+        List<UnappliedFile> unapplied,
+        Dictionary<(string Origin, string File), MailedLines> mailed,
+        List<CoverageEntry> coverage)
     {
         string? pre = null;
         if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
@@ -230,6 +248,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         if (file.NewPath is not null)
         {
             texts[file.NewPath] = PatchApplier.PostImage(whole);
+            mailed[(OriginOf(item), file.NewPath)] = MailedLines.Of(file, whole);
         }
 
         return whole;
@@ -316,6 +335,10 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
     /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>
     private sealed record UnappliedFile(string Path, string Text, string Origin);
+
+    /// <summary><paramref name="line"/> of <paramref name="file"/> as the patch from <paramref name="origin"/> numbers it (the tree's line when it was not analysed whole).</summary>
+    private static int MailedLine(IReadOnlyDictionary<(string Origin, string File), MailedLines> mailed, string origin, string file, int line) =>
+        mailed.TryGetValue((origin, file), out var map) ? map.ToMailed(line) : line;
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
     public static string OriginOf(MailItem item) =>

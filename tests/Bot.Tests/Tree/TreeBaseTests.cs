@@ -131,4 +131,33 @@ public sealed class TreeBaseTests : IDisposable
         Assert.Equal(["mei_me_probe (pci_driver.probe)", "mei_me_quirk_probe", "pci_add_dma_alias"],
             finding.GetProperty("trace").EnumerateArray().Select(t => t.GetString()));
     }
+
+    [Fact]
+    public void A_finding_points_at_the_line_the_author_mailed_whatever_offset_the_tree_applied_it_at()
+    {
+        using var repo = KernelGitRepo.Create(Driver);
+        string base_ = repo.Git("rev-parse", "HEAD");
+
+        // The tree moved on above the hunk: seven lines more, so the hunk applies seven lines lower.
+        repo.Edit(Driver, "#include <linux/module.h>\n", "#include <linux/module.h>\n" + string.Concat(Enumerable.Repeat("/* moved */\n", 7)));
+        repo.Commit("mei: me: seven lines more");
+
+        repo.Git("checkout", "-q", "-b", "dev", base_);
+        repo.Edit(Driver, QuirkProbe, QuirkProbe + Alias);
+        repo.Commit("mei: me: alias function 7 for DMA");
+        string patch = Assert.Single(repo.FormatPatch(1, Path.Combine(_temp.FullName, "out")));
+        repo.Git("checkout", "-q", "master");
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", repo.Path, patch], environment: Env);
+
+        Assert.True(result.ExitCode == 1, result.Stderr + result.Stdout);
+        var finding = Assert.Single(Findings(result));
+        int mailed = MailedLine(patch, "pci_add_dma_alias");
+        Assert.Equal(mailed, finding.GetProperty("line").GetInt32());
+        Assert.Equal(mailed + 7, finding.GetProperty("treeLine").GetInt32());
+        Assert.Equal("mei_me_probe (pci_driver.probe)", finding.GetProperty("trace")[0].GetString());
+
+        var terse = CliProcess.Run(["check", "--format", "terse", "--tree", repo.Path, patch], environment: Env);
+        Assert.StartsWith($"{Driver}:{mailed}: ERROR: [dma-alias-after-iommu-group]", terse.Stdout, StringComparison.Ordinal);
+    }
 }
