@@ -25,7 +25,9 @@ internal sealed record SeriesGraph(
 /// order), so whole functions and registrations outside the hunks are seen, and the files of callers of
 /// changed functions that the patch alone does not connect to an entry point are added from the tree index.
 /// </summary>
-internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null)
+/// <param name="patchesHoldWholeFiles">The patches carry their whole files as context (commits of the checkout
+/// that is the tree, <c>check --git</c>): they are not applied to the tree, which only adds the callers in other files.</param>
+internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null, bool patchesHoldWholeFiles = false)
 {
     /// <summary>Caller files added from the tree per series, at most.</summary>
     public const int MaxCallerFiles = 12;
@@ -107,7 +109,9 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
         var unapplied = new List<UnappliedFile>();
         var mailed = new Dictionary<(string Origin, string File), MailedLines>();
-        if (tree is not null)
+        var patched = new HashSet<string>(StringComparer.Ordinal);
+        bool apply = tree is not null && !patchesHoldWholeFiles;
+        if (apply)
         {
             UndoAppliedParts(parts, treeTexts);
         }
@@ -123,10 +127,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                 continue;
             }
 
-            if (tree is not null)
+            if (apply)
             {
                 cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, mailed, coverage)).ToList();
             }
+
+            patched.UnionWith(cFiles.Select(f => f.Path));
 
             inputs.Add(new GraphInput(origin, cFiles));
         }
@@ -142,7 +148,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
 
-        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys.Concat(unapplied.Select(u => u.Path))))
+        if (tree is not null && AddCallerFiles(graph, inputs, patched))
         {
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
