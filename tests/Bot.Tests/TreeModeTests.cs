@@ -60,7 +60,7 @@ public sealed class TreeModeTests : IDisposable
     }
 
     [Fact]
-    public void A_hunk_that_does_not_apply_falls_back_to_the_patch_and_says_why()
+    public void A_hunk_that_does_not_apply_is_analysed_from_the_patch_with_the_trees_callers_and_says_why()
     {
         string patch = File.ReadAllText(HelperPatch).Replace("\tpci_set_master(pdev);", "\tpci_set_master(other);", StringComparison.Ordinal);
         string path = Path.Combine(_cache.FullName, "moved.patch");
@@ -68,8 +68,15 @@ public sealed class TreeModeTests : IDisposable
 
         var result = CliProcess.Run(["check", "--format", "json", "--tree", FixtureTree, path], environment: Env);
 
-        Assert.Contains("does not apply to the tree; analysed from the patch alone", result.Stdout, StringComparison.Ordinal);
-        Assert.Empty(Findings(result));
+        using (var doc = JsonDocument.Parse(result.Stdout))
+        {
+            Assert.Contains(doc.RootElement.GetProperty("coverage").EnumerateArray(), c => c.GetProperty("reason").GetString()!.Contains(
+                "does not apply to the tree; analysed from the patch, with the tree's callers and registrations of the functions it touches", StringComparison.Ordinal));
+        }
+
+        var finding = Assert.Single(Findings(result)); // foo_setup_device() is still called from the probe in the other file
+        Assert.Equal(("drivers/foo/foo-core.c", 23), (finding.GetProperty("file").GetString(), finding.GetProperty("line").GetInt32()));
+        Assert.Equal("foo_pci_probe (pci_driver.probe)", finding.GetProperty("trace")[0].GetString());
     }
 
     [Fact]

@@ -67,6 +67,10 @@ internal static class BenchCommand
         {
             Description = $"The native patchbot whose start-up on one patch is measured (default: {NativePatchbot} when it exists; none: skipped).",
         };
+        var treeOnly = new Option<bool>("--tree-only")
+        {
+            Description = "Measure only the tree index of --tree (cold and warm), nothing of the mbox.",
+        };
         var floorOnly = new Option<bool>(FloorOnlyOption)
         {
             Description = "Measure the floor once and print it as one line (used by the bench itself to measure the floor under workstation GC).",
@@ -74,7 +78,7 @@ internal static class BenchCommand
         };
         var root = new RootCommand("Measure throughput and memory of the check pipeline against MimeKit alone.")
         {
-            mbox, threads, repeat, scale, tree, patchbot, floorOnly,
+            mbox, threads, repeat, scale, tree, treeOnly, patchbot, floorOnly,
         };
         root.SetAction(parse =>
         {
@@ -82,6 +86,23 @@ internal static class BenchCommand
             {
                 var m = Floor(only);
                 stdout.WriteLine(string.Create(Inv, $"{FloorLine} {m.Elapsed.Ticks} {m.Messages} {m.Bytes} {m.PeakRss} {m.Cpu.Ticks} {m.Gen0} {m.GcPause.Ticks} {m.Allocated}"));
+                return 0;
+            }
+
+            if (parse.GetValue(treeOnly))
+            {
+                if (parse.GetValue(tree) is not { } treeDir || !Directory.Exists(treeDir))
+                {
+                    stderr.WriteLine("patchbot-bench: --tree-only needs --tree DIR");
+                    return UsageError;
+                }
+
+                stdout.WriteLine($"machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}, server GC {GCSettings.IsServerGC}");
+                for (int r = 0; r < Math.Max(1, parse.GetValue(repeat)); r++)
+                {
+                    TreeBench(treeDir, Math.Max(1, parse.GetValue(threads)), stdout, indexOnly: true);
+                }
+
                 return 0;
             }
 
@@ -460,19 +481,34 @@ internal static class BenchCommand
         return (Path.GetFileName(one), times[runs / 2], runs);
     }
 
-    private static void TreeBench(string root, int threads, TextWriter o)
+    private static void TreeBench(string root, int threads, TextWriter o, bool indexOnly = false)
     {
         var cache = Directory.CreateTempSubdirectory("patchbot-bench-cache-");
         try
         {
+            ResetPeak();
+            var cpu = CpuTime();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            int gcs = GC.CollectionCount(0);
             var cold = Time(() => TreeIndex.LoadOrBuild(root, cache.FullName, out var s, threads) is { } i ? s : null);
+            long coldPeak = PeakRss();
+            var coldCpu = CpuTime() - cpu;
+            long coldAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            gcs = GC.CollectionCount(0) - gcs;
+            ResetPeak();
             var warm = Time(() => TreeIndex.LoadOrBuild(root, cache.FullName, out var s, threads) is { } i ? s : null);
+            long warmPeak = PeakRss();
             long cacheBytes = cache.EnumerateFiles().Sum(f => f.Length);
-            o.WriteLine($"tree index {root}: {cold.Value!.Files} files, {cold.Value.Functions} functions; cold {Sec(cold.Elapsed)} ({threads} threads, fresh cache folder, OS page cache warm), warm {Sec(warm.Elapsed)} (cache {cacheBytes / (1024 * 1024)} MB)");
+            o.WriteLine($"tree index {root}: {cold.Value!.Files} files, {cold.Value.Functions} functions; cold {Sec(cold.Elapsed)} ({threads} threads, fresh cache folder, OS page cache warm; CPU {coldCpu.TotalSeconds:0.0} s, peak RSS {coldPeak / (1024 * 1024)} MB, allocated {coldAllocated / 1e6:0} MB, {gcs} GCs), warm {Sec(warm.Elapsed)} (peak RSS {warmPeak / (1024 * 1024)} MB; cache {cacheBytes / (1024 * 1024)} MB); load {LoadAverage()}");
         }
         finally
         {
             cache.Delete(recursive: true);
+        }
+
+        if (indexOnly)
+        {
+            return;
         }
 
         string quirks = Path.Combine(root, "drivers", "pci", "quirks.c");

@@ -150,19 +150,20 @@ internal static class CheckCommand
         var analysis = AnalysisOptions.Default with { Config = patchBotConfig };
         CheckReport report;
         IReadOnlyList<InputError> errors;
+        if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
+        {
+            stderr.WriteLine($"patchbot check: {treeError}");
+            return PatchBotCli.UsageError;
+        }
+
         if (settings.GitRange is not null)
         {
-            // The commits are already in the checkout: each is read with its whole files as context, not applied to the tree.
-            (report, errors) = GitCheck.Run(settings, analysis);
+            // The commits are already in the checkout: each is read with its whole files as context, not applied to
+            // the tree; the checkout (a kernel tree) gives the callers in other files.
+            (report, errors) = GitCheck.Run(settings, analysis, kernelTree);
         }
         else
         {
-            if (!TryOpenTree(settings, out var kernelTree, out string? treeError))
-            {
-                stderr.WriteLine($"patchbot check: {treeError}");
-                return PatchBotCli.UsageError;
-            }
-
             var notes = new List<string>();
             var (sources, inputErrors) = InputExpander.Expand(settings.Paths, stdin, notes);
             foreach (var note in notes)

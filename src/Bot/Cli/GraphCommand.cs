@@ -100,7 +100,7 @@ internal static class GraphCommand
     private static string Text(IReadOnlyList<SeriesGraph> graphs)
     {
         var sb = new StringBuilder();
-        foreach (var (graph, _, byOrigin) in graphs)
+        foreach (var (graph, _, byOrigin, _) in graphs)
         {
             sb.Append("series: ").AppendJoin(", ", byOrigin.Values.Select(i => i.Subject)).AppendLine();
             foreach (var f in graph.Functions.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.StartLine))
@@ -136,7 +136,7 @@ internal static class GraphCommand
     {
         var sb = new StringBuilder("digraph patchbot {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n");
         static string Id(string file, string name) => JsonSerializer.Serialize($"{file}:{name}", GraphJsonContext.Default.String);
-        foreach (var (graph, _, _) in graphs)
+        foreach (var (graph, _, _, _) in graphs)
         {
             foreach (var f in graph.Functions)
             {
@@ -163,7 +163,7 @@ internal static class GraphCommand
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var (graph, _, byOrigin) in graphs)
+            foreach (var (graph, _, byOrigin, _) in graphs)
             {
                 json.WriteStartObject();
                 JsonReportWriter.WriteStrings(json, "messages", byOrigin.Values.Select(item => item.Subject));

@@ -70,6 +70,11 @@ internal sealed class JsonReportWriter : IReportWriter
             json.WriteString("severity", reported.SeverityName);
             json.WriteString("file", finding.File);
             json.WriteNumber("line", finding.Line);
+            if (reported.TreeLine is int treeLine)
+            {
+                json.WriteNumber("treeLine", treeLine); // the same line in the tree it was analysed in
+            }
+
             json.WriteString("function", finding.Function);
             json.WriteString("message", finding.Message);
             json.WriteString("explanation", finding.Explanation);

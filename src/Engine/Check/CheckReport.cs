@@ -23,8 +23,12 @@ internal sealed record InputReport(
 /// <summary>A finding as the outputs show it: the rule's finding plus the message it was found in.</summary>
 /// <param name="MessageId">The Message-ID in angle brackets, or null for a bare patch file.</param>
 /// <param name="SourceLine">The offending post-patch line as the patch shows it.</param>
+/// <remarks>The finding's line is in the post-image of the patch as mailed (its own hunk headers' numbering).</remarks>
 internal sealed record ReportedFinding(Finding Finding, string? MessageId, string? Subject, string? SourceLine)
 {
+    /// <summary>The same line in the tree the file was analysed in (tree mode), which may differ when the hunks applied at an offset.</summary>
+    public int? TreeLine { get; init; }
+
     public string SeverityName => Finding.Severity.ToName();
 }
 

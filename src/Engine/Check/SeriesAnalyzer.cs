@@ -11,7 +11,12 @@ namespace PatchBot.Engine.Check;
 /// <summary>The call graph of one series and what it was built from.</summary>
 /// <param name="Inputs">One input per message with C files (whole files in tree mode), then the tree files of callers.</param>
 /// <param name="ByOrigin">The message behind each input's origin.</param>
-internal sealed record SeriesGraph(CallGraph Graph, IReadOnlyList<GraphInput> Inputs, IReadOnlyDictionary<string, MailItem> ByOrigin);
+/// <param name="Mailed">For each file analysed whole from the tree, by origin and path: its lines as mailed.</param>
+internal sealed record SeriesGraph(
+    CallGraph Graph,
+    IReadOnlyList<GraphInput> Inputs,
+    IReadOnlyDictionary<string, MailItem> ByOrigin,
+    IReadOnlyDictionary<(string Origin, string File), MailedLines> Mailed);
 
 /// <summary>
 /// The analysis half of the pipeline, shared by <c>check</c>, <c>graph</c> and the bot: the messages of one
@@ -20,7 +25,9 @@ internal sealed record SeriesGraph(CallGraph Graph, IReadOnlyList<GraphInput> In
 /// order), so whole functions and registrations outside the hunks are seen, and the files of callers of
 /// changed functions that the patch alone does not connect to an entry point are added from the tree index.
 /// </summary>
-internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null)
+/// <param name="patchesHoldWholeFiles">The patches carry their whole files as context (commits of the checkout
+/// that is the tree, <c>check --git</c>): they are not applied to the tree, which only adds the callers in other files.</param>
+internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null, bool patchesHoldWholeFiles = false)
 {
     /// <summary>Caller files added from the tree per series, at most.</summary>
     public const int MaxCallerFiles = 12;
@@ -41,23 +48,28 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             return;
         }
 
-        var (graph, inputs, byOrigin) = built;
+        var (graph, inputs, byOrigin, mailed) = built;
         var result = Analyzer.Analyze(graph, inputs, analysis);
         foreach (var note in result.Notes)
         {
             byOrigin.TryGetValue(note.Origin, out var item);
             string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; no caller found in the tree either", StringComparison.Ordinal);
-            coverage.Add(new CoverageEntry(note.Line is int l ? $"{note.File}:{l}" : note.File, message, Bracketed(item?.MessageId)));
+            string where = note.Line is int l ? $"{note.File}:{MailedLine(mailed, note.Origin, note.File, l)}" : note.File;
+            coverage.Add(new CoverageEntry(where, message, Bracketed(item?.MessageId)));
         }
 
         foreach (var finding in result.Findings)
         {
             byOrigin.TryGetValue(finding.Origin, out var item);
+            bool whole = mailed.ContainsKey((finding.Origin, finding.File));
             findings.Add(new ReportedFinding(
-                finding,
+                whole ? finding with { Line = MailedLine(mailed, finding.Origin, finding.File, finding.Line) } : finding,
                 Bracketed(item?.MessageId),
                 item is null || item.Subject.Length == 0 ? null : item.Subject,
-                SourceLine(inputs, finding.Origin, finding.File, finding.Line)));
+                SourceLine(inputs, finding.Origin, finding.File, finding.Line))
+            {
+                TreeLine = whole ? finding.Line : null,
+            });
         }
     }
 
@@ -95,6 +107,15 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var byOrigin = new Dictionary<string, MailItem>(StringComparer.Ordinal);
         var inputs = new List<GraphInput>(parts.Count);
         var treeTexts = new Dictionary<string, string?>(StringComparer.Ordinal); // post-image so far, per path
+        var unapplied = new List<UnappliedFile>();
+        var mailed = new Dictionary<(string Origin, string File), MailedLines>();
+        var patched = new HashSet<string>(StringComparer.Ordinal);
+        bool apply = tree is not null && !patchesHoldWholeFiles;
+        if (apply)
+        {
+            UndoAppliedParts(parts, treeTexts);
+        }
+
         foreach (var item in parts)
         {
             string origin = OriginOf(item);
@@ -106,10 +127,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                 continue;
             }
 
-            if (tree is not null)
+            if (apply)
             {
-                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, coverage)).ToList();
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, mailed, coverage)).ToList();
             }
+
+            patched.UnionWith(cFiles.Select(f => f.Path));
 
             inputs.Add(new GraphInput(origin, cFiles));
         }
@@ -120,7 +143,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
-        if (tree is not null && AddCallerFiles(graph, inputs, treeTexts.Keys))
+        if (tree is not null && AddTreeContext(graph, inputs, unapplied))
+        {
+            graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
+        }
+
+        if (tree is not null && AddCallerFiles(graph, inputs, patched))
         {
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
@@ -128,14 +156,75 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         foreach (var gap in graph.Gaps)
         {
             byOrigin.TryGetValue(gap.Origin, out var item);
-            coverage.Add(new CoverageEntry(gap.Line is int l ? $"{gap.File}:{l}" : gap.File, gap.Reason, Bracketed(item?.MessageId)));
+            string where = gap.Line is int l ? $"{gap.File}:{MailedLine(mailed, gap.Origin, gap.File, l)}" : gap.File;
+            coverage.Add(new CoverageEntry(where, gap.Reason, Bracketed(item?.MessageId)));
         }
 
-        return new SeriesGraph(graph, inputs, byOrigin);
+        return new SeriesGraph(graph, inputs, byOrigin, mailed);
     }
 
-    /// <summary>The file as the tree has it (after earlier parts of the series) with this patch applied; the patch alone when it does not apply.</summary>
-    private FilePatch WholeFile(FilePatch file, Dictionary<string, string?> texts, MailItem item, List<CoverageEntry> coverage)
+    /// <summary>
+    /// For each file the series modifies whose first change does not apply to the tree: when the tree already holds
+    /// the series' changes to it (all parts, or the first ones: the commits were format-patch'ed in the checkout they
+    /// were made in), the file as it was before them, so the series is applied to its own base and analysed against
+    /// the tree as it is.
+    /// </summary>
+    private void UndoAppliedParts(IReadOnlyList<MailItem> parts, Dictionary<string, string?> texts)
+    {
+        var byPath = new Dictionary<string, List<FilePatch>>(StringComparer.Ordinal);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in parts.SelectMany(p => p.Patches).SelectMany(p => p.Diff.Files).Where(IsAnalysed))
+        {
+            if (file.OldPath is null || file.OldPath != file.NewPath)
+            {
+                moved.UnionWith(new[] { file.OldPath, file.NewPath }.OfType<string>()); // created, deleted or renamed: applied as is
+                continue;
+            }
+
+            if (!byPath.TryGetValue(file.OldPath, out var list))
+            {
+                byPath[file.OldPath] = list = [];
+            }
+
+            list.Add(file);
+        }
+
+        foreach (var (path, patches) in byPath)
+        {
+            if (moved.Contains(path) || !tree!.TryRead(path, out string text) || PatchApplier.Apply(patches[0], text).Problems.Count == 0)
+            {
+                continue;
+            }
+
+            for (int applied = patches.Count; applied >= 1; applied--)
+            {
+                string? before = text;
+                for (int j = applied - 1; j >= 0 && before is not null; j--)
+                {
+                    before = PatchApplier.TryUnapply(patches[j], before);
+                }
+
+                if (before is not null)
+                {
+                    texts[path] = before;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The file as the tree has it (after earlier parts of the series) with this patch applied. When a hunk does not
+    /// apply, the patch alone, and the tree's text of the file is kept (<paramref name="unapplied"/>) so that what
+    /// the tree knows of the functions the patch touches, their callers and registrations, is still used.
+    /// </summary>
+    private FilePatch WholeFile(
+        FilePatch file,
+        Dictionary<string, string?> texts,
+        MailItem item,
+        List<UnappliedFile> unapplied,
+        Dictionary<(string Origin, string File), MailedLines> mailed,
+        List<CoverageEntry> coverage)
     {
         string? pre = null;
         if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
@@ -149,7 +238,14 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         {
             foreach (var p in problems)
             {
-                coverage.Add(new CoverageEntry(file.Path, $"{p.Message}; analysed from the patch alone", Bracketed(item.MessageId)));
+                coverage.Add(new CoverageEntry(file.Path,
+                    $"{p.Message}; analysed from the patch, with the tree's callers and registrations of the functions it touches (found by name)",
+                    Bracketed(item.MessageId)));
+            }
+
+            if (pre is not null && file.NewPath is not null)
+            {
+                unapplied.Add(new UnappliedFile(file.NewPath, pre, OriginOf(item)));
             }
 
             return file;
@@ -157,10 +253,49 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
         if (file.NewPath is not null)
         {
-            texts[file.NewPath] = string.Join('\n', whole.Hunks[0].Lines.Where(l => l.Kind != DiffLineKind.Removed).Select(l => l.Text)) + "\n";
+            texts[file.NewPath] = PatchApplier.PostImage(whole);
+            mailed[(OriginOf(item), file.NewPath)] = MailedLines.Of(file, whole);
         }
 
         return whole;
+    }
+
+    /// <summary>
+    /// For each file analysed from its patch alone because a hunk did not apply: the tree's text of that file without
+    /// the functions the patch shows (the patch's version of those stands), so that the rest of the file, the
+    /// callers in it and the registrations that give the functions their roles, joins the graph.
+    /// </summary>
+    private bool AddTreeContext(CallGraph graph, List<GraphInput> inputs, List<UnappliedFile> unapplied)
+    {
+        bool added = false;
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in unapplied)
+        {
+            if (!done.Add(file.Path))
+            {
+                continue;
+            }
+
+            var touched = graph.Functions
+                .Where(f => f.File == file.Path && f.Origin == file.Origin)
+                .Select(f => f.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            var whole = PatchApplier.Unchanged(file.Path, file.Text);
+            var own = CallGraphBuilder.Build([new GraphInput(TreeOrigin, [whole])], IdiomModel.Default.Table, graphOptions);
+            var lines = whole.Hunks.Count == 0 ? [] : whole.Hunks[0].Lines.ToArray();
+            foreach (var function in own.Functions.Where(f => touched.Contains(f.Name)))
+            {
+                for (int line = Math.Max(1, function.StartLine); line <= Math.Min(lines.Length, function.EndLine); line++)
+                {
+                    lines[line - 1] = lines[line - 1] with { Text = string.Empty };
+                }
+            }
+
+            inputs.Add(new GraphInput(TreeOrigin, [whole with { Hunks = [whole.Hunks[0] with { Lines = lines }] }]));
+            added = true;
+        }
+
+        return added;
     }
 
     /// <summary>
@@ -203,6 +338,13 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
         return added > 0;
     }
+
+    /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>
+    private sealed record UnappliedFile(string Path, string Text, string Origin);
+
+    /// <summary><paramref name="line"/> of <paramref name="file"/> as the patch from <paramref name="origin"/> numbers it (the tree's line when it was not analysed whole).</summary>
+    private static int MailedLine(IReadOnlyDictionary<(string Origin, string File), MailedLines> mailed, string origin, string file, int line) =>
+        mailed.TryGetValue((origin, file), out var map) ? map.ToMailed(line) : line;
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
     public static string OriginOf(MailItem item) =>

@@ -1,4 +1,5 @@
 using PatchBot.Engine.Check;
+using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 
@@ -7,16 +8,18 @@ namespace PatchBot.Engine.Inputs;
 /// <summary>
 /// Checks commits one by one, each as its own patch, as a reviewer reads a series: the findings of a
 /// commit are the findings of its patch alone, and each names its commit (the sha in the MessageId
-/// field, the commit subject as the subject). Shared by <c>check --git</c> and the GitHub source.
+/// field, the commit subject as the subject). Shared by <c>check --git</c> and the GitHub source. With a
+/// <paramref name="tree"/> (the checkout the commits are in), callers of a changed function in files the commit
+/// does not touch come from the tree's index, as in tree mode.
 /// </summary>
-internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail)
+internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail, KernelTree? tree = null)
 {
     public CheckReport Check(IReadOnlyList<CommitPatch> commits, IReadOnlyList<string> rangeProblems)
     {
         var inputs = new List<InputReport>();
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
-        var analyzer = new SeriesAnalyzer(analysis);
+        var analyzer = new SeriesAnalyzer(analysis, tree: tree, patchesHoldWholeFiles: true);
         if (rangeProblems.Count > 0)
         {
             inputs.Add(new InputReport("git", 0, 0, 0, 0, 0, 0, 0, 0,

@@ -112,9 +112,9 @@ internal sealed class TreeIndex
         var clock = Stopwatch.StartNew();
         root = Path.GetFullPath(root);
         string cacheFile = Path.Combine(cacheDirectory, "tree-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16] + ".idx");
-        int workers = threads > 0 ? threads : Environment.ProcessorCount;
+        int workerCount = threads > 0 ? threads : Environment.ProcessorCount;
         var loading = Task.Run(() => TryRead(cacheFile, root));
-        var sources = EnumerateSources(root, workers);
+        var sources = EnumerateSources(root, workerCount);
         var cached = loading.GetAwaiter().GetResult();
         var cachedIds = cached is null ? null : new TreeIndex(root, cached);
 
@@ -138,18 +138,24 @@ internal sealed class TreeIndex
             return cachedIds;
         }
 
-        var fresh = new IReadOnlyList<IndexedFunction>[stale.Count];
-        Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            () => new Worker(),
+        // The workers share one name table (each name held once); a file's functions are held as a few int arrays in
+        // its ids, not as objects, until the merge gives every name its place in the sorted table.
+        var interner = new NameInterner();
+        var fresh = new FileFunctions[stale.Count];
+        Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = workerCount },
+            () => new Worker(interner),
             (i, _, worker) =>
             {
                 fresh[i] = worker.Index(Path.Combine(root, sources[stale[i]].Path));
                 return worker;
             },
-            _ => { });
+            worker => worker.Release());
 
-        // Unchanged files keep their cached functions; changed and new files take the fresh ones.
-        var functions = new IReadOnlyList<IndexedFunction>[sources.Count];
+        // Unchanged files keep their cached functions (in the cached index's name ids, one more table); changed and
+        // new files take the fresh ones.
+        var tables = new List<string[]> { interner.ToArray() };
+        interner = null; // its dictionary goes before the merge allocates the model
+        var functions = new FileFunctions[sources.Count];
         for (int k = 0; k < stale.Count; k++)
         {
             functions[stale[k]] = fresh[k];
@@ -157,45 +163,92 @@ internal sealed class TreeIndex
 
         if (cachedIds is not null)
         {
-            var names = cached!.Names.All();
+            int table = tables.Count;
+            tables.Add(cached!.Names.All());
             for (int i = 0; i < sources.Count; i++)
             {
-                functions[i] ??= cachedIds.FunctionsOf(cachedIds._fileIds[sources[i].Path], names);
+                if (functions[i].Names is null)
+                {
+                    functions[i] = cachedIds.FunctionsOf(cachedIds._fileIds[sources[i].Path], table);
+                }
             }
         }
 
-        var model = Model.Build(sources, functions);
+        var model = Model.Build(sources, functions, tables);
         TryWrite(cacheFile, root, model);
         var index = new TreeIndex(root, model);
         stats = new TreeIndexStats(index.FileCount, stale.Count, index.FunctionCount, clock.Elapsed, FromCache: cachedIds is not null);
         return index;
     }
 
-    private List<IndexedFunction> FunctionsOf(int file, string[] names)
+    private FileFunctions FunctionsOf(int file, int table)
     {
-        var list = new List<IndexedFunction>(_m.FileFunctionStart[file + 1] - _m.FileFunctionStart[file]);
-        for (int f = _m.FileFunctionStart[file]; f < _m.FileFunctionStart[file + 1]; f++)
+        int first = _m.FileFunctionStart[file], count = _m.FileFunctionStart[file + 1] - first;
+        int calleeFirst = _m.CalleeStart[first];
+        var calleeStart = new int[count + 1];
+        for (int f = 0; f <= count; f++)
         {
-            var callees = new string[_m.CalleeStart[f + 1] - _m.CalleeStart[f]];
-            for (int c = 0; c < callees.Length; c++)
-            {
-                callees[c] = names[_m.Callees[_m.CalleeStart[f] + c]];
-            }
-
-            list.Add(new IndexedFunction(names[_m.FunctionName[f]], _m.FunctionStatic[f] != 0, _m.FunctionLine[f], callees));
+            calleeStart[f] = _m.CalleeStart[first + f] - calleeFirst;
         }
 
-        return list;
+        return new FileFunctions(
+            table,
+            _m.FunctionName.AsSpan(first, count).ToArray(),
+            _m.FunctionStatic.AsSpan(first, count).ToArray(),
+            _m.FunctionLine.AsSpan(first, count).ToArray(),
+            calleeStart,
+            _m.Callees.AsSpan(calleeFirst, calleeStart[count]).ToArray());
     }
 
+    /// <summary>One file's functions: name ids local to <see cref="Table"/> (a worker's names or the cached index's);
+    /// the callees of function f are Callees[CalleeStart[f]..CalleeStart[f + 1]].</summary>
+    private readonly record struct FileFunctions(int Table, int[] Names, byte[] Static, int[] Lines, int[] CalleeStart, int[] Callees);
+
     /// <summary>Reads and indexes one file with reused buffers: bytes widened to chars (Latin-1), no string for the text.</summary>
-    private sealed class Worker
+    private sealed class Worker(NameInterner interner)
     {
-        private readonly NameInterner _names = new();
+        private static readonly FileFunctions Empty = new(0, [], [], [], [0], []);
+
         private byte[] _bytes = new byte[256 * 1024];
         private char[] _chars = new char[256 * 1024];
 
-        public IReadOnlyList<IndexedFunction> Index(string path)
+        /// <summary>Gives back the read buffers once the worker is done.</summary>
+        public void Release()
+        {
+            _bytes = [];
+            _chars = [];
+        }
+
+        public FileFunctions Index(string path)
+        {
+            var list = Read(path);
+            int calleeCount = 0;
+            foreach (var f in list)
+            {
+                calleeCount += f.Callees.Count;
+            }
+
+            var result = new FileFunctions(0, new int[list.Count], new byte[list.Count], new int[list.Count], new int[list.Count + 1], new int[calleeCount]);
+            int c = 0;
+            for (int i = 0; i < list.Count; i++)
+            {
+                result.Names[i] = Id(list[i].Name);
+                result.Static[i] = list[i].IsStatic ? (byte)1 : (byte)0;
+                result.Lines[i] = list[i].Line;
+                result.CalleeStart[i] = c;
+                foreach (var callee in list[i].Callees)
+                {
+                    result.Callees[c++] = Id(callee);
+                }
+            }
+
+            result.CalleeStart[list.Count] = c;
+            return list.Count == 0 ? Empty : result;
+        }
+
+        private int Id(string name) => interner.IdOf(name);
+
+        private IReadOnlyList<IndexedFunction> Read(string path)
         {
             try
             {
@@ -220,7 +273,7 @@ internal sealed class TreeIndex
                 }
 
                 int chars = Encoding.Latin1.GetChars(_bytes.AsSpan(0, length), _chars);
-                return FunctionIndexer.Index(_chars.AsSpan(0, chars), _names);
+                return FunctionIndexer.Index(_chars.AsSpan(0, chars), interner);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -312,25 +365,57 @@ internal sealed class TreeIndex
         public required int[] DefinitionStart { get; init; }     // names + 1
         public required int[] Definitions { get; init; }         // function indexes
 
-        public static Model Build(List<(string Path, long Length, long Ticks)> files, IReadOnlyList<IndexedFunction>[] functions)
+        public static Model Build(List<(string Path, long Length, long Ticks)> files, FileFunctions[] functions, List<string[]> tables)
         {
-            var distinct = new HashSet<string>(StringComparer.Ordinal);
-            int functionCount = 0, calleeCount = 0;
-            foreach (var list in functions)
+            // One sorted table of every name; each source table's ids mapped into it (a sort of all the names with
+            // their positions, no dictionary: the tables of a whole tree are large).
+            int total = tables.Sum(t => t.Length);
+            var keys = new string[total];
+            var positions = new int[total];
+            var remap = new int[tables.Count][];
+            int at = 0;
+            for (int t = 0; t < tables.Count; t++)
             {
-                foreach (var f in list)
-                {
-                    distinct.Add(f.Name);
-                    functionCount++;
-                    calleeCount += f.Callees.Count;
-                    foreach (var c in f.Callees)
-                    {
-                        distinct.Add(c);
-                    }
-                }
+                tables[t].CopyTo(keys, at);
+                remap[t] = new int[tables[t].Length];
+                at += tables[t].Length;
             }
 
-            var names = NameTable.Create(distinct, out var ids);
+            for (int i = 0; i < total; i++)
+            {
+                positions[i] = i;
+            }
+
+            Array.Sort(keys, positions, StringComparer.Ordinal); // code point order: the UTF-8 byte order the table searches in
+            var distinct = new List<string>(tables.Count == 1 ? total : total / 2);
+            for (int i = 0; i < total; i++)
+            {
+                if (distinct.Count == 0 || !string.Equals(distinct[^1], keys[i], StringComparison.Ordinal))
+                {
+                    distinct.Add(keys[i]);
+                }
+
+                int position = positions[i], t = 0;
+                while (position >= tables[t].Length)
+                {
+                    position -= tables[t++].Length;
+                }
+
+                remap[t][position] = distinct.Count - 1;
+            }
+
+            keys = null;
+            positions = null;
+            var names = NameTable.FromSorted(distinct);
+            distinct = null;
+
+            int functionCount = 0, calleeCount = 0;
+            foreach (var file in functions)
+            {
+                functionCount += file.Names.Length;
+                calleeCount += file.Callees.Length;
+            }
+
             var fileStart = new int[files.Count + 1];
             var functionFile = new int[functionCount];
             var functionName = new int[functionCount];
@@ -338,32 +423,34 @@ internal sealed class TreeIndex
             var functionLine = new int[functionCount];
             var calleeStart = new int[functionCount + 1];
             var callees = new int[calleeCount];
-            var calleeOwner = new int[calleeCount];
             int fn = 0, cn = 0;
             for (int i = 0; i < files.Count; i++)
             {
                 fileStart[i] = fn;
-                foreach (var f in functions[i])
+                var file = functions[i];
+                var ids = remap[file.Table];
+                for (int f = 0; f < file.Names.Length; f++)
                 {
                     functionFile[fn] = i;
-                    functionName[fn] = ids[f.Name];
-                    functionStatic[fn] = f.IsStatic ? (byte)1 : (byte)0;
-                    functionLine[fn] = f.Line;
+                    functionName[fn] = ids[file.Names[f]];
+                    functionStatic[fn] = file.Static[f];
+                    functionLine[fn] = file.Lines[f];
                     calleeStart[fn] = cn;
-                    foreach (var c in f.Callees)
+                    for (int k = file.CalleeStart[f]; k < file.CalleeStart[f + 1]; k++)
                     {
-                        calleeOwner[cn] = fn;
-                        callees[cn++] = ids[c];
+                        callees[cn++] = ids[file.Callees[k]];
                     }
 
                     fn++;
                 }
+
+                functions[i] = default; // its arrays are copied: let them go
             }
 
             fileStart[files.Count] = fn;
             calleeStart[fn] = cn;
-            var (callerStart, callerList) = Invert(names.Count, callees, k => calleeOwner[k]);
-            var (definitionStart, definitionList) = Invert(names.Count, functionName, f => f);
+            var (callerStart, callerList) = Invert(names.Count, callees, calleeStart);
+            var (definitionStart, definitionList) = Invert(names.Count, functionName, null);
             return new Model
             {
                 Paths = [.. files.Select(f => f.Path)],
@@ -385,7 +472,8 @@ internal sealed class TreeIndex
         }
 
         /// <summary>A counting sort of positions by the name at them: for each name, the owners of its positions in order.</summary>
-        private static (int[] Start, int[] Owners) Invert(int names, int[] nameAt, Func<int, int> owner)
+        /// <param name="ownerStart">The positions of owner o are ownerStart[o]..ownerStart[o + 1]; null: each position is its own owner.</param>
+        private static (int[] Start, int[] Owners) Invert(int names, int[] nameAt, int[]? ownerStart)
         {
             var start = new int[names + 1];
             foreach (int id in nameAt)
@@ -400,9 +488,22 @@ internal sealed class TreeIndex
 
             var next = (int[])start.Clone();
             var owners = new int[nameAt.Length];
-            for (int k = 0; k < nameAt.Length; k++)
+            if (ownerStart is null)
             {
-                owners[next[nameAt[k]]++] = owner(k);
+                for (int k = 0; k < nameAt.Length; k++)
+                {
+                    owners[next[nameAt[k]]++] = k;
+                }
+            }
+            else
+            {
+                for (int o = 0; o + 1 < ownerStart.Length; o++)
+                {
+                    for (int k = ownerStart[o]; k < ownerStart[o + 1]; k++)
+                    {
+                        owners[next[nameAt[k]]++] = o;
+                    }
+                }
             }
 
             return (start, owners);
@@ -439,6 +540,27 @@ internal sealed class TreeIndex
             }
 
             offsets[encoded.Count] = at;
+            return new NameTable(blob, offsets);
+        }
+
+        /// <summary>The table of <paramref name="sorted"/> (already in code point order, which is UTF-8 byte order), written straight into the blob.</summary>
+        public static NameTable FromSorted(List<string> sorted)
+        {
+            var offsets = new int[sorted.Count + 1];
+            int total = 0;
+            for (int i = 0; i < sorted.Count; i++)
+            {
+                offsets[i] = total;
+                total += Encoding.UTF8.GetByteCount(sorted[i]);
+            }
+
+            offsets[sorted.Count] = total;
+            var blob = new byte[total];
+            for (int i = 0; i < sorted.Count; i++)
+            {
+                Encoding.UTF8.GetBytes(sorted[i], blob.AsSpan(offsets[i]));
+            }
+
             return new NameTable(blob, offsets);
         }
 

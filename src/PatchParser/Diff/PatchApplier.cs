@@ -77,6 +77,55 @@ public static class PatchApplier
         return (patch with { Hunks = [whole] }, problems);
     }
 
+    /// <summary>
+    /// Undoes <paramref name="patch"/> on <paramref name="postImage"/>, a file that already holds it (a commit
+    /// format-patch'ed in the checkout it was made in): the text before the patch, or null when a hunk's
+    /// post-image is not found in the file.
+    /// </summary>
+    public static string? TryUnapply(FilePatch patch, string postImage)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var reversed = patch with
+        {
+            OldPath = patch.NewPath,
+            NewPath = patch.OldPath,
+            Hunks = [.. patch.Hunks.Select(h => h with
+            {
+                OldStart = h.NewStart,
+                OldCount = h.NewCount,
+                NewStart = h.OldStart,
+                NewCount = h.OldCount,
+                Lines = [.. h.Lines.Select(l => l.Kind switch
+                {
+                    DiffLineKind.Added => l with { Kind = DiffLineKind.Removed, OldLine = l.NewLine, NewLine = 0 },
+                    DiffLineKind.Removed => l with { Kind = DiffLineKind.Added, OldLine = 0, NewLine = l.OldLine },
+                    _ => l with { OldLine = l.NewLine, NewLine = l.OldLine },
+                })],
+            })],
+        };
+        var (whole, problems) = Apply(reversed, postImage);
+        return problems.Count > 0 ? null : PostImage(whole);
+    }
+
+    /// <summary>The post-image text of a file <see cref="Apply"/> returned (every line not removed, each ending in '\n').</summary>
+    public static string PostImage(FilePatch wholeFile)
+    {
+        ArgumentNullException.ThrowIfNull(wholeFile);
+        var text = new System.Text.StringBuilder();
+        foreach (var hunk in wholeFile.Hunks)
+        {
+            foreach (var line in hunk.Lines)
+            {
+                if (line.Kind != DiffLineKind.Removed)
+                {
+                    text.Append(line.Text).Append('\n');
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>A file the patch does not touch, as one all-context hunk (for callers found in the tree).</summary>
     public static FilePatch Unchanged(string path, string text)
     {

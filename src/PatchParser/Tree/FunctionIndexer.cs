@@ -131,27 +131,68 @@ public static class FunctionIndexer
         before.IsPunctuator(text, "->") || before.IsPunctuator(text, '.');
 }
 
-/// <summary>One string per distinct name: looked up by span, so a name seen before costs no allocation. Not thread-safe: one per worker.</summary>
+/// <summary>One string per distinct name, and an id for it (0, 1, ... in the order first seen): looked up by span, so a
+/// name seen before costs no allocation. Safe to share between workers (a whole tree's names are held once).</summary>
 public sealed class NameInterner
 {
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<string> _names = [];
 
     public NameInterner()
     {
-        _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public int Count => _names.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_ids)
+            {
+                return _names.Count;
+            }
+        }
+    }
 
     public string Intern(ReadOnlySpan<char> name)
     {
-        if (!_lookup.TryGetValue(name, out string? s))
+        lock (_ids)
         {
-            s = name.ToString();
-            _names[s] = s;
-        }
+            if (!_lookup.TryGetValue(name, out int id))
+            {
+                id = _names.Count;
+                string s = name.ToString();
+                _ids[s] = id;
+                _names.Add(s);
+            }
 
-        return s;
+            return _names[id];
+        }
+    }
+
+    /// <summary>The id of <paramref name="name"/>, interned if it was not.</summary>
+    public int IdOf(string name)
+    {
+        lock (_ids)
+        {
+            if (!_ids.TryGetValue(name, out int id))
+            {
+                id = _names.Count;
+                _ids[name] = id;
+                _names.Add(name);
+            }
+
+            return id;
+        }
+    }
+
+    /// <summary>Every name so far, by id.</summary>
+    public string[] ToArray()
+    {
+        lock (_ids)
+        {
+            return [.. _names];
+        }
     }
 }
