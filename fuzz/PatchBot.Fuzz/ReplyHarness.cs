@@ -28,20 +28,26 @@ internal static class ReplyHarness
         ["reply"] = Reply,
     };
 
-    private static readonly IdentityOptions Identity = new() { Address = "patchbot@example.org", Contact = "owner@example.org" };
 
-    private static readonly DeliveryOptions Delivery = new()
+    /// <summary>The configuration, built on first use: instrumented code must not run before SharpFuzz's loop starts
+    /// (its coverage map does not exist yet), so nothing of the bot is touched by <see cref="All"/>'s initialiser.</summary>
+    private static class Setup
     {
-        Lists =
-        [
-            // The widest policy: every Choose branch is reachable (Reply-To honoured, Cc of the patch's recipients).
-            new ListPolicy { Address = "linux-pci@vger.kernel.org", HonourReplyTo = true, CcRecipients = true, MaxCcRecipients = 20, SendWhenClean = true },
-            // A policy bound to a source this harness is not: never selected, whatever the headers say.
-            new ListPolicy { Address = "linux-kernel@vger.kernel.org", Sources = ["elsewhere"], IgnoredSenders = ["ignored@example.org"] },
-        ],
-    };
+        public static readonly IdentityOptions Identity = new() { Address = "patchbot@example.org", Contact = "owner@example.org" };
 
-    private static readonly SeriesAnalyzer Analyzer = new(AnalysisOptions.Default);
+            public static readonly DeliveryOptions Delivery = new()
+        {
+            Lists =
+            [
+                // The widest policy: every Choose branch is reachable (Reply-To honoured, Cc of the patch's recipients).
+                new ListPolicy { Address = "linux-pci@vger.kernel.org", HonourReplyTo = true, CcRecipients = true, MaxCcRecipients = 20, SendWhenClean = true },
+                // A policy bound to a source this harness is not: never selected, whatever the headers say.
+                new ListPolicy { Address = "linux-kernel@vger.kernel.org", Sources = ["elsewhere"], IgnoredSenders = ["ignored@example.org"] },
+            ],
+        };
+
+            public static readonly SeriesAnalyzer Analyzer = new(AnalysisOptions.Default);
+    }
 
     /// <summary>How far one input got: the stage it stopped at (oversized, malformed, never answered and why, not a
     /// patch, replied) and, for a reply, its recipients and References.</summary>
@@ -74,8 +80,8 @@ internal static class ReplyHarness
 
         using var disposing = message;
         string? from = message.From.Mailboxes.FirstOrDefault()?.Address;
-        var policy = ReplyAudience.PolicyFor(message, Source, Delivery);
-        string? never = ReplyAudience.WhyNeverAnswer(message, from, Identity, policy, Delivery.Lists.Select(l => l.Address));
+        var policy = ReplyAudience.PolicyFor(message, Source, Setup.Delivery);
+        string? never = ReplyAudience.WhyNeverAnswer(message, from, Setup.Identity, policy, Setup.Delivery.Lists.Select(l => l.Address));
         var item = MailReader.ReadMessage(message, Source);
         GC.KeepAlive(SeriesProcessor.IgnoreRequests(message.TextBody));
         if (never is not null)
@@ -95,7 +101,7 @@ internal static class ReplyHarness
         var outcome = new Outcome("no series");
         foreach (var series in new SeriesAssembler().Assemble([item]))
         {
-            Analyzer.Analyze(series.Parts, findings, coverage);
+            Setup.Analyzer.Analyze(series.Parts, findings, coverage);
             string label = item.PatchSubject.Part is { } p ? "patch " + p : "patch";
             var missing = series.IsComplete ? (IReadOnlyList<int>)[] : series.Missing;
             var content = new ReplyContent(message, series.Title, series.Version, label, findings, [], 0, missing, null);
@@ -109,14 +115,14 @@ internal static class ReplyHarness
     private static Outcome ComposeAndCheck(ReplyContent content, ListPolicy policy)
     {
         bool configured = !ReferenceEquals(policy, DeliveryOptions.Unconfigured);
-        var addresses = ReplyAudience.Choose(content.Parent, policy, configured, Identity.Address);
+        var addresses = ReplyAudience.Choose(content.Parent, policy, configured, Setup.Identity.Address);
         int cap = (policy.ReplyToAuthor ? 1 : 0) + (policy.ReplyToList && configured ? 1 : 0) + (policy.CcRecipients && configured ? policy.MaxCcRecipients : 0);
         var all = addresses.To.Concat(addresses.Cc).ToList();
         Check(all.Count <= cap, $"{all.Count} recipients, more than the {cap} the policy allows");
-        Check(all.All(a => !string.Equals(a.Address, Identity.Address, StringComparison.OrdinalIgnoreCase)), "the bot mails itself");
+        Check(all.All(a => !string.Equals(a.Address, Setup.Identity.Address, StringComparison.OrdinalIgnoreCase)), "the bot mails itself");
         Check(all.All(a => !IsMailerDaemon(a.Address)), "a reply to a mailer daemon");
 
-        using var reply = ReplyComposer.Compose(content, addresses, new MailboxAddress(Identity.Name, Identity.Address), Identity.Contact, DateTimeOffset.UnixEpoch);
+        using var reply = ReplyComposer.Compose(content, addresses, new MailboxAddress(Setup.Identity.Name, Setup.Identity.Address), Setup.Identity.Contact, DateTimeOffset.UnixEpoch);
         Check(reply.References.Count <= ReplyComposer.MaxReferences, $"{reply.References.Count} References");
         using var buffer = new MemoryStream();
         reply.WriteTo(buffer);
