@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the SharpFuzz harnesses, instruments PatchParser and Rules, builds the seed corpora from
-# tests/corpus and runs each harness under AFL++ for the given number of minutes (one after the other).
-#   fuzz/run.sh [MINUTES] [HARNESS...]      harnesses: mail diff c (default: all three, 10 minutes each)
+# Builds the SharpFuzz harnesses, instruments PatchBot's own assemblies, builds the seed corpora from
+# tests/corpus and runs each harness under AFL++ for the given number of minutes (one after the other, or all at
+# once with FUZZ_PARALLEL=1).
+#   fuzz/run.sh [MINUTES] [HARNESS...]      harnesses: mail diff c reply (default: all four, 10 minutes each)
+# Environment: FUZZ_PARALLEL=1 runs the harnesses side by side; FUZZ_NICE=N runs afl-fuzz and the targets at that
+# niceness (19: only idle CPU, on a machine others build on); FUZZ_TIMEOUT_MS is the hang bound per input (1000).
 # Findings land in fuzz/out/findings/HARNESS/default/{crashes,hangs}; triage one with
 #   dotnet fuzz/out/bin/PatchBot.Fuzz.dll HARNESS --run FILE...
 # Not part of CI. See fuzz/README.md.
@@ -11,7 +14,7 @@ minutes="${1:-10}"
 shift || true
 harnesses=("$@")
 if [ "${#harnesses[@]}" -eq 0 ]; then
-  harnesses=(mail diff c)
+  harnesses=(mail diff c reply)
 fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,7 +42,7 @@ rm -rf "$bin"
 dotnet publish "$here/PatchBot.Fuzz/PatchBot.Fuzz.csproj" -c Release -o "$bin" -nologo -v quiet
 rm -rf "$out/seeds"
 dotnet "$bin/PatchBot.Fuzz.dll" seeds "$cases" "$out/seeds"
-for dll in PatchBot.PatchParser.dll PatchBot.Rules.dll; do
+for dll in PatchBot.PatchParser.dll PatchBot.Rules.dll PatchBot.Engine.dll patchbot.dll; do
   sharpfuzz "$bin/$dll"
 done
 
@@ -52,16 +55,33 @@ export DOTNET_GCHeapHardLimit=0x40000000
 # A hang is over 1 s (on the inputs AFL keeps, at most 64 KB).
 timeout_ms="${FUZZ_TIMEOUT_MS:-1000}"
 
-for h in "${harnesses[@]}"; do
+nice_level="${FUZZ_NICE:-0}"
+
+fuzz_one() {
+  local h="$1"
   mkdir -p "$out/findings/$h"
   echo "== $h: $minutes minute(s)"
-  afl-fuzz -i "$out/seeds/$h" -o "$out/findings/$h" -t "$timeout_ms" -m none -G 65536 \
+  nice -n "$nice_level" afl-fuzz -i "$out/seeds/$h" -o "$out/findings/$h" -t "$timeout_ms" -m none -G 65536 \
     -V "$((minutes * 60))" -- dotnet "$bin/PatchBot.Fuzz.dll" "$h" >"$out/findings/$h.log" 2>&1 || {
       echo "afl-fuzz failed for $h; see $out/findings/$h.log" >&2
       tail -20 "$out/findings/$h.log" >&2
-      continue
     }
-done
+}
+
+if [ "${FUZZ_PARALLEL:-0}" = 1 ]; then
+  pids=()
+  for h in "${harnesses[@]}"; do
+    fuzz_one "$h" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || true
+  done
+else
+  for h in "${harnesses[@]}"; do
+    fuzz_one "$h"
+  done
+fi
 
 echo "harness  execs  run_time_s  crashes  hangs"
 for h in "${harnesses[@]}"; do

@@ -6,7 +6,7 @@ namespace PatchBot.Fuzz;
 /// <summary>
 /// <c>PatchBot.Fuzz HARNESS</c> runs a harness under AFL++ (SharpFuzz's forkserver loop, inputs from AFL).
 /// <c>PatchBot.Fuzz HARNESS --run FILE...</c> runs it once per file and prints the time each took (triage).
-/// <c>PatchBot.Fuzz seeds CASES_DIR OUT_DIR</c> writes the seed corpora (OUT_DIR/mail, diff, c).
+/// <c>PatchBot.Fuzz seeds CASES_DIR OUT_DIR</c> writes the seed corpora (OUT_DIR/mail, diff, c, reply).
 /// </summary>
 internal static class Program
 {
@@ -18,9 +18,10 @@ internal static class Program
             return 0;
         }
 
-        if (args.Length == 0 || !Harnesses.All.TryGetValue(args[0], out var harness))
+        var all = Harnesses.All.Concat(ReplyHarness.All).ToDictionary(StringComparer.Ordinal);
+        if (args.Length == 0 || !all.TryGetValue(args[0], out var harness))
         {
-            Console.Error.WriteLine($"usage: PatchBot.Fuzz {{{string.Join('|', Harnesses.All.Keys)}}} [--run FILE...]");
+            Console.Error.WriteLine($"usage: PatchBot.Fuzz {{{string.Join('|', all.Keys)}}} [--run FILE...]");
             return 2;
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatchBot.Bot.Output;
 using PatchBot.Bot.State;
 using PatchBot.Bot.Worker;
 
@@ -26,7 +27,7 @@ internal static class ServeCommand
             string? path = parse.GetValue(config);
             if (path is not null && !File.Exists(path))
             {
-                stderr.WriteLine($"patchbot serve: {path}: no such file");
+                stderr.WriteLine(Printable.Escape($"patchbot serve: {path}: no such file"));
                 return PatchBotCli.UsageError;
             }
 
@@ -39,7 +40,7 @@ internal static class ServeCommand
     {
         foreach (var failure in errors.SelectMany(e => e.Failures))
         {
-            stderr.WriteLine($"patchbot serve: configuration: {failure}");
+            stderr.WriteLine(Printable.Escape($"patchbot serve: configuration: {failure}"));
         }
 
         return PatchBotCli.UsageError;
@@ -59,7 +60,7 @@ internal static class ServeCommand
             host.Run();
             if (exit.Failure is { } failure)
             {
-                stderr.WriteLine($"patchbot serve: stopped after a failure: {failure.GetType().Name}: {failure.Message}");
+                stderr.WriteLine(Printable.Escape($"patchbot serve: stopped after a failure: {failure.GetType().Name}: {failure.Message}"));
                 return HostExit.Failed;
             }
 
@@ -67,7 +68,7 @@ internal static class ServeCommand
         }
         catch (StateUnavailableException e)
         {
-            stderr.WriteLine($"patchbot serve: {e.Message}");
+            stderr.WriteLine(Printable.Escape($"patchbot serve: {e.Message}"));
             return PatchBotCli.UsageError;
         }
         catch (OptionsValidationException e)
@@ -80,7 +81,7 @@ internal static class ServeCommand
         }
         catch (InvalidOperationException e) when (e.InnerException is FormatException || e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
         {
-            stderr.WriteLine($"patchbot serve: configuration: {e.Message}");
+            stderr.WriteLine(Printable.Escape($"patchbot serve: configuration: {e.Message}"));
             return PatchBotCli.UsageError;
         }
     }

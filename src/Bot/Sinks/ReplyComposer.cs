@@ -55,8 +55,16 @@ internal static class ReplyComposer
         reply.MessageId = ReplyMessageId(parentId, from.Address);
         if (parentId.Length > 0)
         {
-            reply.InReplyTo = parentId;
-            reply.References.AddRange(References(parent.References, parentId)); // at once: each Add re-encodes the header
+            // MimeKit reads a Message-ID it refuses to write ("<20201110220516.>", "<(g>"): such an id is left out of the
+            // threading headers instead of failing the whole series (the reply is then threaded under the ids that remain).
+            bool writable = IsWritableId(parentId);
+            if (writable)
+            {
+                reply.InReplyTo = parentId;
+            }
+
+            var references = writable ? References(parent.References, parentId) : References(parent.References.SkipLast(1).ToList(), parent.References.LastOrDefault() ?? string.Empty);
+            reply.References.AddRange(references.Where(id => id.Length > 0 && IsWritableId(id))); // at once: each Add re-encodes the header
         }
 
         reply.Headers.Add("Auto-Submitted", "auto-replied");
@@ -86,6 +94,22 @@ internal static class ReplyComposer
 
         int tail = MaxReferences - 2; // from the parent's own references, besides the root and the parent
         return parentReferences.Take(1).Concat(parentReferences.Skip(parentReferences.Count - tail)).Append(parentId);
+    }
+
+    /// <summary>Whether MimeKit writes <paramref name="id"/> in In-Reply-To (its setter's own check, which is stricter than
+    /// its parser; applied to References too, so both headers name the same kind of id).</summary>
+    private static bool IsWritableId(string id)
+    {
+        using var probe = new MimeMessage();
+        try
+        {
+            probe.InReplyTo = id;
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stable: the same parent always gets the same reply Message-ID, so a reply can be recognised if it is ever made twice.</summary>

@@ -25,11 +25,11 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
 
     /// <summary>A message over <see cref="MaxMessageSize"/>: only its header block is kept (so it is known by
     /// Message-ID and never read again), and it is skipped at once with the reason.</summary>
-    public bool ReceiveOversized(string source, byte[] header, long size, uint uid = 0, SourceCursor? cursor = null, string? folderName = null)
+    public bool ReceiveOversized(string source, byte[] header, long size, uint uid = 0, SourceCursor? cursor = null, string? folderName = null, MboxPosition? mbox = null)
     {
         string messageId = MessageIdOf(header);
         string reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"message is over the limit of {MaxMessageSize} bytes ({size}); skipped");
-        bool added = store.AddMessage(messageId, source, time.GetUtcNow(), header, cursor, folderName, MessageStates.Skipped, reason);
+        bool added = store.AddMessage(messageId, source, time.GetUtcNow(), header, cursor, folderName, MessageStates.Skipped, reason, mbox);
         if (added)
         {
             metrics.Count("patchbot_messages_received_total");
@@ -41,15 +41,15 @@ internal sealed class MailIntake(BotStore store, TimeProvider time, BotMetrics m
         return added;
     }
 
-    public bool Receive(string source, byte[] raw, uint uid = 0, SourceCursor? cursor = null, string? folderName = null)
+    public bool Receive(string source, byte[] raw, uint uid = 0, SourceCursor? cursor = null, string? folderName = null, MboxPosition? mbox = null)
     {
         if (raw.Length > MaxMessageSize)
         {
-            return ReceiveOversized(source, HeaderBlock(raw), raw.Length, uid, cursor, folderName);
+            return ReceiveOversized(source, HeaderBlock(raw), raw.Length, uid, cursor, folderName, mbox);
         }
 
         string messageId = MessageIdOf(raw);
-        bool added = store.AddMessage(messageId, source, time.GetUtcNow(), raw, cursor, folderName);
+        bool added = store.AddMessage(messageId, source, time.GetUtcNow(), raw, cursor, folderName, mbox: mbox);
         if (added)
         {
             metrics.Count("patchbot_messages_received_total");

@@ -9,6 +9,13 @@ internal sealed record StoredMessage(long Id, string MessageId, string Source, D
 /// <summary>Where an IMAP source stopped: resume after <paramref name="LastUid"/> while UIDVALIDITY is unchanged.</summary>
 internal sealed record SourceCursor(uint UidValidity, uint LastUid);
 
+/// <summary>How far an mbox of a folder source has been read: the offset of the first byte not read yet (the start of
+/// a message), and the identity of what was read, hashes of its first and of its last bytes (up to
+/// <c>FolderSource.IdentityBytes</c> each): when they no longer match, the file was rewritten or truncated and is read
+/// again from the start.</summary>
+/// <param name="Name">The file's name in the folder.</param>
+internal sealed record MboxPosition(string Name, long Offset, byte[] Head, byte[] Tail);
+
 /// <summary>A finding as remembered across versions: keyed by (rule, file, function, trace), never by line.</summary>
 internal sealed record FindingKey(string Rule, string File, string Function, string Trace)
 {
@@ -157,6 +164,9 @@ internal sealed class BotStore : IDisposable
         Execute("""
             CREATE TABLE IF NOT EXISTS cursors(source TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL, last_uid INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS folder_seen(source TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(source, name));
+            CREATE TABLE IF NOT EXISTS mbox_positions(
+                source TEXT NOT NULL, name TEXT NOT NULL, offset INTEGER NOT NULL, head BLOB NOT NULL, tail BLOB NOT NULL,
+                PRIMARY KEY(source, name));
             CREATE TABLE IF NOT EXISTS messages(
                 id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, received_at TEXT NOT NULL,
                 raw BLOB NOT NULL, state TEXT NOT NULL, note TEXT, from_addr TEXT, series_key TEXT);
@@ -219,9 +229,10 @@ internal sealed class BotStore : IDisposable
         }
     }
 
-    /// <summary>Stores a received message and moves the source's cursor in one transaction. False when the Message-ID was already stored.</summary>
+    /// <summary>Stores a received message and moves the source's cursor (an IMAP cursor, a folder file seen, an mbox's
+    /// read position) in one transaction. False when the Message-ID was already stored (the cursor moves all the same).</summary>
     public bool AddMessage(string messageId, string source, DateTimeOffset receivedAt, byte[] raw, SourceCursor? cursor = null, string? folderName = null,
-        string state = MessageStates.New, string? note = null)
+        string state = MessageStates.New, string? note = null, MboxPosition? mbox = null)
     {
         lock (gate)
         {
@@ -245,26 +256,64 @@ internal sealed class BotStore : IDisposable
                 c.ExecuteNonQuery();
             }
 
+            if (mbox is not null)
+            {
+                using var c = MboxPositionCommand(source, mbox);
+                c.Transaction = tx;
+                c.ExecuteNonQuery();
+            }
+
             tx.Commit();
             return added;
         }
     }
 
-    public bool FolderSeen(string source, string name)
+    /// <summary>The read positions of the mboxes of a folder source, by file name.</summary>
+    public IReadOnlyDictionary<string, MboxPosition> MboxPositions(string source)
     {
         lock (gate)
         {
-            using var cmd = Command("SELECT 1 FROM folder_seen WHERE source = $s AND name = $n", ("$s", source), ("$n", name));
-            return cmd.ExecuteScalar() is not null;
+            using var cmd = Command("SELECT name, offset, head, tail FROM mbox_positions WHERE source = $s", ("$s", source));
+            using var r = cmd.ExecuteReader();
+            var positions = new Dictionary<string, MboxPosition>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                string name = r.GetString(0);
+                positions[name] = new MboxPosition(name, r.GetInt64(1), (byte[])r.GetValue(2), (byte[])r.GetValue(3));
+            }
+
+            return positions;
         }
     }
 
-    public void MarkFolderSeen(string source, string name)
+    /// <summary>Moves an mbox's read position without a message (one that could not be read is passed over).</summary>
+    public void SetMboxPosition(string source, MboxPosition position)
     {
         lock (gate)
         {
-            using var cmd = Command("INSERT OR IGNORE INTO folder_seen VALUES($s, $n)", ("$s", source), ("$n", name));
+            using var cmd = MboxPositionCommand(source, position);
             cmd.ExecuteNonQuery();
+        }
+    }
+
+    private SqliteCommand MboxPositionCommand(string source, MboxPosition p) =>
+        Command("INSERT INTO mbox_positions VALUES($s, $n, $o, $h, $t) ON CONFLICT(source, name) DO UPDATE SET offset = $o, head = $h, tail = $t",
+            ("$s", source), ("$n", p.Name), ("$o", p.Offset), ("$h", p.Head), ("$t", p.Tail));
+
+    /// <summary>Every file name of a folder source already read (Maildir and .eml files).</summary>
+    public IReadOnlySet<string> FolderSeenNames(string source)
+    {
+        lock (gate)
+        {
+            using var cmd = Command("SELECT name FROM folder_seen WHERE source = $s", ("$s", source));
+            using var r = cmd.ExecuteReader();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                names.Add(r.GetString(0));
+            }
+
+            return names;
         }
     }
 

@@ -41,6 +41,15 @@ internal static partial class BotLog
     [LoggerMessage(1107, LogLevel.Information, "{Source}: first run with FirstRun=New: starting after UID {LastUid}")]
     public static partial void SourceStartsNew(ILogger logger, string source, uint lastUid);
 
+    [LoggerMessage(1108, LogLevel.Warning, "{Source}: mbox {Item} was rewritten or truncated (read up to byte {Offset}, now {Length} bytes): reading it again from the start (messages already seen are skipped by Message-ID)")]
+    public static partial void MboxRewritten(ILogger logger, string source, string item, long offset, long length);
+
+    [LoggerMessage(1109, LogLevel.Warning, "{Source}: no change notifications ({Reason}): new mail is found by the rescan every {Interval}")]
+    public static partial void FolderNotWatched(ILogger logger, string source, string reason, TimeSpan interval);
+
+    [LoggerMessage(1110, LogLevel.Information, "{Source}: change notifications were lost ({Reason}): rescanning")]
+    public static partial void FolderNotificationsLost(ILogger logger, string source, string reason);
+
     [LoggerMessage(1200, LogLevel.Information, "message {MessageId}: skipped: {Reason}")]
     public static partial void MessageSkipped(ILogger logger, string messageId, string reason);
 

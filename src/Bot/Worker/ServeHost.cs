@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using PatchBot.Bot.GitHub;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
@@ -28,14 +30,16 @@ internal static class ServeHost
         builder.Configuration.AddEnvironmentVariables("PATCHBOT_");
         builder.Configuration.AddCommandLine([.. overrides]);
 
+        // One line per entry with control characters escaped (log lines quote mail: EscapingConsoleFormatter), unless
+        // the configuration names another formatter (Logging:Console:FormatterName=json: JSON escapes them itself).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        builder.Logging.AddConsole(o => o.FormatterName = string.IsNullOrEmpty(o.FormatterName) ? EscapingConsoleFormatter.FormatterName : o.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, EscapingConsoleFormatter>());
+        builder.Services.Configure<ConsoleFormatterOptions>(o =>
         {
-            o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
-        builder.Logging.AddConsole();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         // One extension per concern; each binds its own options classes (written out per class: the native build's

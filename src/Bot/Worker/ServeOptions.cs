@@ -71,14 +71,16 @@ internal enum FirstRun
     New,
 }
 
-/// <summary>A Maildir (cur/ new/) or a folder of mboxes and .eml files, polled: the embedded source, no server needed.</summary>
+/// <summary>A Maildir (cur/ new/), a folder of mboxes and .eml files, or one mbox: the embedded source, no server needed.</summary>
 internal sealed class FolderSourceOptions
 {
     public string? Name { get; set; }
 
     public string Path { get; set; } = string.Empty;
 
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Changes are seen at once through change notifications; the folder is also rescanned this often, in case
+    /// a notification was lost. A rescan reads only what is new.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public string DisplayName => Name ?? $"folder {Path}";
 }

@@ -54,4 +54,26 @@ public sealed class ReplyReferencesTests
             new MailboxAddress("PatchBot", "bot@example.test"), string.Empty, DateTimeOffset.UnixEpoch);
         Assert.Equal(["ref0@example.test", "ref1@example.test", "ref2@example.test", "patch@example.test"], reply.References);
     }
+
+    [Theory]
+    [InlineData("<20201110220516.>")]
+    [InlineData("<(g>")]
+    public void A_patch_id_mimekit_cannot_write_is_left_out_of_the_threading_headers(string id)
+    {
+        // Found by the reply fuzzer: MimeKit reads these ids but its In-Reply-To setter refuses them, and the exception
+        // failed the whole series.
+        string raw = $"From: Dev <dev@example.test>\r\nSubject: [PATCH] x\r\nMessage-ID: {id}\r\nReferences: <root@example.test> {id}\r\n\r\nbody\r\n";
+        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(raw));
+        var parent = MimeMessage.Load(stream);
+        Assert.False(string.IsNullOrEmpty(parent.MessageId));
+
+        var reply = ReplyComposer.Compose(Content(parent), new ReplyAddresses([MailboxAddress.Parse("dev@example.test")], []),
+            new MailboxAddress("PatchBot", "bot@example.test"), string.Empty, DateTimeOffset.UnixEpoch);
+        using var buffer = new MemoryStream();
+        reply.WriteTo(buffer);
+
+        Assert.Null(reply.InReplyTo);
+        Assert.Equal(["root@example.test"], reply.References);
+        Assert.StartsWith("patchbot.", reply.MessageId, StringComparison.Ordinal);
+    }
 }
