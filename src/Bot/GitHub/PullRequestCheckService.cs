@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Octokit;
+using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
@@ -63,7 +64,12 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
         var rules = await new RepositoryConfigFetcher(client).FetchAsync(evt).ConfigureAwait(false);
         var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
         var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default);
-        return checker.Check(read.Commits, rules.Problem is null ? read.Problems : [rules.Problem, .. read.Problems]);
+        var report = checker.Check(read.Commits, read.Problems);
+        // An unusable .patchbot.json is reported where the pull request shows it, but every commit was still checked (with
+        // the default rules): a problem, not something skipped.
+        return rules.Problem is null
+            ? report
+            : report with { Inputs = [new InputReport(PatchBot.Rules.Config.PatchBotConfig.FileName, 0, 0, 0, 0, 0, 0, 0, 0, [new ProblemReport(rules.Problem, PatchBot.Rules.Config.PatchBotConfig.FileName, null, null)]), .. report.Inputs] };
     }
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: PatchBot failed ({Error}: {Reason}); reported as a failed check")]
