@@ -156,6 +156,36 @@ public sealed class WebhookTests(PrismServer prism)
     }
 
     [Fact]
+    public async Task An_api_failure_midway_completes_the_check_run_as_failed_instead_of_leaving_it_in_progress()
+    {
+        // The commit cannot be read (GitHub answers 422 from its description): the check run already created must not stay
+        // "in progress" for ever; it completes as failure with the reason, and the next delivery is checked.
+        int failing = 1;
+        var transport = new PrismTransport
+        {
+            PreferStatus = request => Volatile.Read(ref failing) == 1 && request.Method == HttpMethod.Get
+                && request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal) ? 422 : null,
+        };
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport);
+        byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        var (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.Equal("failure", result!.Conclusion);
+        var completion = JsonNode.Parse(transport.Exchanges.Last(e => e.Method == "PATCH").RequestBody)!;
+        Assert.Equal("completed", completion["status"]!.GetValue<string>());
+        Assert.Equal("failure", completion["conclusion"]!.GetValue<string>());
+        Assert.Contains("ApiValidationException", completion["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Volatile.Write(ref failing, 0);
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.DoesNotContain("could not check", JsonNode.Parse(transport.Exchanges.Last(e => e.Method == "PATCH").RequestBody)!["output"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
+    [Fact]
     public async Task A_hunk_past_the_end_of_the_fetched_file_is_checked_with_the_patch_as_it_came()
     {
         // The commit's C file has a hunk that starts past the end of the file the contents API returns (another version of
