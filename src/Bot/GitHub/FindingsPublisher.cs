@@ -7,7 +7,11 @@ using PatchBot.Rules.Findings;
 namespace PatchBot.Bot.GitHub;
 
 /// <summary>What a publisher did, for logs and tests.</summary>
-internal sealed record PublishResult(string Conclusion, int Findings, int Requests, long? CheckRunId, long? CommentId, bool CommentUpdated);
+internal sealed record PublishResult(string Conclusion, int Findings, int Requests, long? CheckRunId, long? CommentId, bool CommentUpdated)
+{
+    /// <summary>Problems that left part of the pull request unchecked (they make the conclusion "failure").</summary>
+    public int Skipped { get; init; }
+}
 
 /// <summary>Sends a pull request's findings back to GitHub: a check run, or a commit status and one sticky comment.</summary>
 internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOptions options, TimeProvider time)
@@ -26,8 +30,14 @@ internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOption
         return run.Id;
     }
 
+    /// <summary>
+    /// Whether the pull request fails the check: a finding at or above the fail level, or anything left unchecked (a
+    /// commit over MaxCommits, a file GitHub gave no patch text for, a part the reader skipped), as <c>patchbot check</c>
+    /// exits 2 for it. Not checked is not passed: a pull request must not get through by being too large to read, and
+    /// "neutral" would let it through a required check.
+    /// </summary>
     public static bool Fails(CheckReport report, FailLevel failLevel) =>
-        failLevel != FailLevel.None && report.Findings.Any(f => (int)f.Finding.Severity >= (int)failLevel);
+        report.Skipped > 0 || (failLevel != FailLevel.None && report.Findings.Any(f => (int)f.Finding.Severity >= (int)failLevel));
 
     /// <summary>Completes the check run: annotations in batches of at most 50 per request, the full count in the summary.</summary>
     public async Task<PublishResult> CompleteCheckRunAsync(PullRequestEvent evt, long checkRunId, CheckReport report)
@@ -57,7 +67,7 @@ internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOption
             requests++;
         }
 
-        return new PublishResult(fails ? "failure" : "success", report.Findings.Count, requests, checkRunId, null, false);
+        return new PublishResult(fails ? "failure" : "success", report.Findings.Count, requests, checkRunId, null, false) { Skipped = report.Skipped };
     }
 
     /// <summary>PatchBot failed on this pull request: the check run (started or not) completes as failure, or the commit
@@ -113,7 +123,7 @@ internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOption
             id = (await client.Issue.Comment.Create(evt.Owner, evt.Repository, evt.Number, body).ConfigureAwait(false)).Id;
         }
 
-        return new PublishResult(fails ? "failure" : "success", report.Findings.Count, 3, null, id, mine is not null);
+        return new PublishResult(fails ? "failure" : "success", report.Findings.Count, 3, null, id, mine is not null) { Skipped = report.Skipped };
     }
 
     /// <summary>PatchBot's earlier comment on the pull request: the first that carries the marker.</summary>
@@ -130,14 +140,28 @@ internal sealed class FindingsPublisher(IGitHubClient client, GitHubSourceOption
         return md.ToString();
     }
 
-    private static string Title(CheckReport report)
+    internal static string Title(CheckReport report)
     {
         int errors = report.Findings.Count(f => f.Finding.Severity == Severity.Error);
         int warnings = report.Findings.Count(f => f.Finding.Severity == Severity.Warning);
         int infos = report.Findings.Count - errors - warnings;
-        return report.Findings.Count == 0
+        string findings = report.Findings.Count == 0
             ? string.Create(CultureInfo.InvariantCulture, $"No findings in {report.Inputs.Count(i => i.Messages > 0)} commit(s)")
             : string.Create(CultureInfo.InvariantCulture, $"{report.Findings.Count} finding(s): {errors} error, {warnings} warning, {infos} info");
+        int skipped = report.Skipped;
+        if (skipped == 0)
+        {
+            return findings;
+        }
+
+        // The reason first: the title is what the pull request's checks list (and a commit status's 140 characters) show.
+        string first = report.Inputs.SelectMany(i => i.Problems).First(p => p.Skipped).Message;
+        if (first.Length > 120)
+        {
+            first = string.Concat(first.AsSpan(0, 119), "…");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"Not fully checked ({skipped} part(s) skipped: {first}); {findings}");
     }
 
     private static string Summary(CheckReport report)

@@ -13,6 +13,7 @@ internal sealed class GitHubClientFactory(GitHubSourceOptions options, TimeProvi
 {
     public IGitHubClient Create()
     {
+        OctokitNativeModels.Keep();
         var retry = new GitHubRetryHandler(options, time, loggers.CreateLogger<GitHubRetryHandler>())
         {
             InnerHandler = innerHandler?.Invoke() ?? new SocketsHttpHandler { AllowAutoRedirect = true, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },

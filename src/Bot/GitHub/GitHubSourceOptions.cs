@@ -18,7 +18,7 @@ internal sealed class GitHubSourceOptions
 {
     public const string SectionName = "GitHub";
 
-    /// <summary>Host part of the listener prefix: "*" for every address, or an address such as 127.0.0.1.</summary>
+    /// <summary>Where the webhook listens: "*" for every address, "localhost", or an address such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
 
     /// <summary>TCP port of the webhook endpoint.</summary>
@@ -59,6 +59,28 @@ internal sealed class GitHubSourceOptions
     /// <summary>Largest delivery accepted, in bytes (GitHub caps payloads at 25 MB).</summary>
     public int MaxPayloadBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>Most request headers accepted (GitHub sends about fifteen).</summary>
+    public int MaxRequestHeaderCount { get; set; } = 64;
+
+    /// <summary>Largest total size of the request line and headers, in bytes.</summary>
+    public int MaxRequestHeaderBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Most connections open at once; beyond this, new ones are refused.</summary>
+    public int MaxConnections { get; set; } = 100;
+
+    /// <summary>Time a client has to send the request headers.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time an idle kept-alive connection stays open.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Slowest body accepted, in bytes per second, after <see cref="MinRequestBodyGracePeriod"/>: a client
+    /// sending slower is cut off (and so is one reading the answer slower).</summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>Time before <see cref="MinRequestBodyBytesPerSecond"/> applies.</summary>
+    public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Pull-request events waiting for the checker; beyond this, deliveries get 503 and GitHub shows them as failed.</summary>
     public int QueueCapacity { get; set; } = 64;
 
@@ -91,6 +113,21 @@ internal sealed class GitHubSourceOptions
         if (Port is < 1 or > 65535)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"GitHub:Port {Port} is not a TCP port"));
+        }
+
+        if (ListenAddress is not ("*" or "localhost") && !System.Net.IPAddress.TryParse(ListenAddress, out _))
+        {
+            errors.Add($"GitHub:ListenAddress {ListenAddress} must be *, localhost or an IP address");
+        }
+
+        if (MaxRequestHeaderCount < 16 || MaxRequestHeaderBytes < 4096 || MaxConnections < 1)
+        {
+            errors.Add("GitHub:MaxRequestHeaderCount must be at least 16, MaxRequestHeaderBytes at least 4096, MaxConnections positive");
+        }
+
+        if (RequestHeadersTimeout <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero || MinRequestBodyBytesPerSecond <= 0 || MinRequestBodyGracePeriod < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("GitHub:RequestHeadersTimeout, KeepAliveTimeout and MinRequestBodyBytesPerSecond must be positive, MinRequestBodyGracePeriod at least 1 s");
         }
 
         if (!Path.StartsWith('/'))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Octokit;
+using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
@@ -24,7 +25,7 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
             Completed?.Invoke(evt, result, null);
             return result;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Completed?.Invoke(evt, null, e);
             throw;
@@ -48,11 +49,23 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
             var result = await publisher.CompleteCheckRunAsync(evt, runId.Value, report).ConfigureAwait(false);
             return result with { Requests = result.Requests + 1 };
         }
-        catch (Exception e) when (e is not (ApiException or HttpRequestException or OperationCanceledException or OutOfMemoryException))
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException) || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // A bug met on one pull request: reported on it as a failed check, and the service goes on with the next.
+            // Whatever went wrong with this pull request (a bug, an answer Octokit cannot read, the API failing after its
+            // retries, a request timing out) is reported on it as a failed check, so it does not stay "in progress" or
+            // look checked, and the service goes on with the next. When the report cannot be sent either, the worker logs it.
             LogFailedUnexpectedly(logger, e, evt.Owner, evt.Repository, evt.Number, evt.HeadSha, e.GetType().Name, e.Message);
-            var failed = await publisher.PublishFailureAsync(evt, runId, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            PublishResult failed;
+            try
+            {
+                failed = await publisher.PublishFailureAsync(evt, runId, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            }
+            catch (Exception report) when (report is ApiException or HttpRequestException or TaskCanceledException)
+            {
+                LogCannotReport(logger, evt.Owner, evt.Repository, evt.Number, report.GetType().Name, report.Message);
+                throw;
+            }
+
             return failed with { Requests = failed.Requests + (runId is null ? 0 : 1) };
         }
     }
@@ -63,11 +76,19 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
         var rules = await new RepositoryConfigFetcher(client).FetchAsync(evt).ConfigureAwait(false);
         var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
         var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default);
-        return checker.Check(read.Commits, rules.Problem is null ? read.Problems : [rules.Problem, .. read.Problems]);
+        var report = checker.Check(read.Commits, read.Problems);
+        // An unusable .patchbot.json is reported where the pull request shows it, but every commit was still checked (with
+        // the default rules): a problem, not something skipped.
+        return rules.Problem is null
+            ? report
+            : report with { Inputs = [new InputReport(PatchBot.Rules.Config.PatchBotConfig.FileName, 0, 0, 0, 0, 0, 0, 0, 0, [new ProblemReport(rules.Problem, PatchBot.Rules.Config.PatchBotConfig.FileName, null, null)]), .. report.Inputs] };
     }
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: PatchBot failed ({Error}: {Reason}); reported as a failed check")]
     private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception, string owner, string repository, int number, string headSha, string error, string reason);
+
+    [LoggerMessage(EventId = 623, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number}: the failure could not be reported on the pull request either ({Error}: {Reason})")]
+    private static partial void LogCannotReport(ILogger logger, string owner, string repository, int number, string error, string reason);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: {Findings} finding(s), {Conclusion}, {Requests} report request(s)")]
     private static partial void LogChecked(ILogger logger, string owner, string repository, int number, string headSha, int findings, string conclusion, int requests);

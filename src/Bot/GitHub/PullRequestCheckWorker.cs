@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Octokit;
 
 namespace PatchBot.Bot.GitHub;
 
@@ -19,13 +18,10 @@ internal sealed partial class PullRequestCheckWorker(
             {
                 await service.CheckAsync(evt, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+            catch (Exception e) when (e is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, evt.DeliveryId ?? "-", evt.Owner, evt.Repository, evt.Number, e.GetType().Name, e.Message);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
-            {
-                // whatever one delivery meets, the next is still taken
+                // Whatever one delivery meets (the API down, a timeout, a bug), the next is still taken. A timeout is a
+                // TaskCanceledException whose own token is cancelled, so only the host's token says the service is stopping.
                 LogFailed(logger, evt.DeliveryId ?? "-", evt.Owner, evt.Repository, evt.Number, e.GetType().Name, e.Message);
             }
         }

@@ -54,14 +54,13 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
             byte[]? raw;
             try
             {
-                raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, EscapePath(file.Filename), commit.Sha).ConfigureAwait(false);
+                raw = await RawFileAsync(evt, EscapePath(file.Filename), commit.Sha).ConfigureAwait(false);
             }
             catch (ApiException)
             {
                 continue; // the three-line patch is still checked
             }
 
-            // Octokit answers null when the body is not the raw file (an HTML error page, a JSON description).
             if (raw is not null && raw.Length <= MaxWholeFileBytes && WholeFileContext.TryExpand(file.Patch, Encoding.UTF8.GetString(raw), out string expanded))
             {
                 widened[file.Filename] = expanded;
@@ -69,6 +68,24 @@ internal sealed class PullRequestFetcher(IGitHubClient client, GitHubSourceOptio
         }
 
         return widened;
+    }
+
+    /// <summary>
+    /// A file at a commit. Octokit's raw request gives the body only when the answer is labelled as a raw or binary media
+    /// type (application/vnd.github.v3.raw, application/octet-stream); an answer labelled text/plain or
+    /// application/vnd.github.raw, as a GitHub Enterprise Server or a proxy may send, comes back as null. Then the file is
+    /// asked for again as the contents API's JSON description, whose base64 content holds files up to 1 MB.
+    /// </summary>
+    private async Task<byte[]?> RawFileAsync(PullRequestEvent evt, string escapedPath, string sha)
+    {
+        var raw = await client.Repository.Content.GetRawContentByRef(evt.Owner, evt.Repository, escapedPath, sha).ConfigureAwait(false);
+        if (raw is not null)
+        {
+            return raw;
+        }
+
+        var described = await client.Repository.Content.GetAllContentsByRef(evt.Owner, evt.Repository, escapedPath, sha).ConfigureAwait(false);
+        return described is [{ Type.Value: Octokit.ContentType.File } file] ? RepositoryConfigFetcher.ContentBytes(file) : null;
     }
 
     /// <summary>A repository path as the contents API's URL path: each segment escaped (Octokit puts the path into the URL

@@ -45,9 +45,28 @@ internal sealed class RepositoryConfigFetcher(IGitHubClient client)
         return new RepositoryConfig(PatchBotConfig.Empty, problem + "; checked with the default rules");
     }
 
-    /// <summary>The file's text: base64 with line breaks from the API. Octokit's own decoding throws on a malformed
-    /// answer; this one never does.</summary>
+    /// <summary>The file's text, when it is UTF-8.</summary>
     private static string? Decode(RepositoryContent file)
+    {
+        if (ContentBytes(file) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A file's bytes from the contents API's JSON description: base64 with line breaks (files up to 1 MB; a
+    /// larger one comes with encoding "none" and no content). Octokit's own decoding throws on a malformed answer; this
+    /// one gives null.</summary>
+    internal static byte[]? ContentBytes(RepositoryContent file)
     {
         if (file.EncodedContent is not { Length: > 0 } encoded || !string.Equals(file.Encoding, "base64", StringComparison.OrdinalIgnoreCase))
         {
@@ -56,18 +75,6 @@ internal sealed class RepositoryConfigFetcher(IGitHubClient client)
 
         string compact = string.Concat(encoded.Where(c => !char.IsWhiteSpace(c)));
         byte[] bytes = new byte[compact.Length * 3 / 4];
-        if (!Convert.TryFromBase64String(compact, bytes, out int length))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, 0, length).TrimStart('\uFEFF');
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
+        return Convert.TryFromBase64String(compact, bytes, out int length) ? bytes[..length] : null;
     }
 }

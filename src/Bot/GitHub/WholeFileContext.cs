@@ -28,7 +28,9 @@ internal static class WholeFileContext
             }
 
             // A hunk of a file emptied or created has start 0; the patch then holds the whole file already.
-            if (oldStart == 0 || newStart == 0 || newStart < newLine || newStart - newLine != oldStart - oldLine)
+            // A hunk must start inside the file it is matched against (line fileLines + 1 is the end, where lines are added);
+            // a hunk that starts further on belongs to another version of the file.
+            if (oldStart == 0 || newStart == 0 || newStart < newLine || newStart - newLine != oldStart - oldLine || newStart > fileLines + 1)
             {
                 return false;
             }

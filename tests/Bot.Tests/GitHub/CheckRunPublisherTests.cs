@@ -92,8 +92,12 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
         var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
         var read = await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
         Assert.Single(read.Commits);
-        var contents = Assert.Single(transport.Exchanges, e => e.Path.StartsWith("/repos/octo-org/linux/contents/foo.c?ref=", StringComparison.Ordinal));
-        Assert.True(contents.Status == 200, transport.Rejected());
+        // Prism answers the raw request with the JSON description, which Octokit's raw call gives as null: the file is then
+        // asked for as the JSON description, also a valid request.
+        var contents = transport.Exchanges.Where(e => e.Path.Contains("/contents/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, contents.Count);
+        Assert.All(contents, c => Assert.StartsWith("/repos/octo-org/linux/contents/foo.c?ref=", c.Path, StringComparison.Ordinal));
+        Assert.All(contents, c => Assert.True(c.Status == 200, transport.Rejected()));
         Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
     }
 
@@ -110,9 +114,68 @@ public sealed class CheckRunPublisherTests(PrismServer prism)
         var client = new GitHubClientFactory(options, TimeProvider.System, NullLoggerFactory.Instance, () => transport).Create();
         var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
         await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
-        var contents = Assert.Single(transport.Exchanges, e => e.Path.Contains("/contents/", StringComparison.Ordinal));
-        Assert.StartsWith("/repos/octo-org/linux/contents/x.c%3Fz%3D1%23y.c?ref=", contents.Path, StringComparison.Ordinal);
-        Assert.DoesNotContain("z=1", contents.Path, StringComparison.Ordinal);
+        var contents = transport.Exchanges.Where(e => e.Path.Contains("/contents/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(contents);
+        Assert.All(contents, c => Assert.StartsWith("/repos/octo-org/linux/contents/x.c%3Fz%3D1%23y.c?ref=", c.Path, StringComparison.Ordinal));
+        Assert.All(contents, c => Assert.DoesNotContain("z=1", c.Path, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("application/vnd.github.v3.raw", 1)]
+    [InlineData("application/octet-stream", 1)]
+    [InlineData("text/plain; charset=utf-8", 2)]
+    [InlineData("application/vnd.github.raw", 2)]
+    public async Task The_whole_file_is_read_whatever_media_type_the_raw_answer_is_labelled_with(string mediaType, int requests)
+    {
+        // Octokit's raw call gives null for a body labelled text/plain (a GitHub Enterprise Server or a proxy may do so):
+        // the file is then read from the contents API's JSON description (base64).
+        const string File = "int a;\nint c;\nint d;\n";
+        using var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) =>
+            {
+                string path = request.RequestUri!.AbsolutePath;
+                if (path.Contains("/commits/", StringComparison.Ordinal))
+                {
+                    var commit = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+                    var file = commit["files"]![0]!;
+                    file["filename"] = "foo.c";
+                    file["status"] = "modified";
+                    file["patch"] = "@@ -2,1 +2,1 @@\n-int b;\n+int c;\n";
+                    return commit.ToJsonString();
+                }
+
+                if (!path.Contains("/contents/", StringComparison.Ordinal))
+                {
+                    return body;
+                }
+
+                if (IsRaw(request))
+                {
+                    return File;
+                }
+
+                var described = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+                described["type"] = "file";
+                described["encoding"] = "base64";
+                described["content"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(File)).Insert(8, "\n");
+                return described.ToJsonString();
+            },
+            RewrittenMediaType = request => IsRaw(request) ? mediaType : null,
+        };
+        var options = Options(prism.BaseUrl);
+        var client = new GitHubClientFactory(options, TimeProvider.System, NullLoggerFactory.Instance, () => transport).Create();
+        var evt = new PullRequestEvent("opened", "octo-org", "linux", 7, new string('a', 40), new string('b', 40), null);
+        var read = await new PullRequestFetcher(client, options).FetchAsync(evt, CancellationToken.None);
+
+        string mail = System.Text.Encoding.UTF8.GetString(Assert.Single(read.Commits).Mail);
+        Assert.Contains("@@ -1,3 +1,3 @@\n int a;\n-int b;\n+int c;\n int d;\n", mail.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(requests, transport.Exchanges.Count(e => e.Path.Contains("/contents/", StringComparison.Ordinal)));
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+
+        static bool IsRaw(HttpRequestMessage request) =>
+            request.RequestUri!.AbsolutePath.Contains("/contents/", StringComparison.Ordinal)
+            && request.Headers.Accept.Any(a => a.MediaType!.Contains("raw", StringComparison.Ordinal));
     }
 
     private static GitHubSourceOptions Options(Uri api) => new()

@@ -68,7 +68,7 @@ internal sealed class PrismTransport(string? enterprisePrefix = null) : Delegati
 
                 if (RewrittenMediaType?.Invoke(request) is { } mediaType)
                 {
-                    response.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                    response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
                 }
 
                 body = rewritten;

@@ -119,10 +119,77 @@ public sealed class WebhookTests(PrismServer prism)
     }
 
     [Fact]
-    public async Task A_delivery_that_meets_a_bug_is_reported_as_a_failed_check_and_the_service_keeps_serving()
+    public async Task A_delivery_that_meets_an_unexpected_answer_is_reported_as_a_failed_check_and_the_service_keeps_serving()
     {
-        // The commit's C file has a hunk that starts past the end of the file the contents API returns: the widening
-        // to whole-file context throws (IndexOutOfRangeException) inside the check.
+        // The commit answer's "files" is a string, not a list: Octokit's deserializer throws InvalidCastException, which is
+        // none of the API or network failures the service expects.
+        var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) =>
+            {
+                if (!request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal))
+                {
+                    return body;
+                }
+
+                var commit = JsonNode.Parse(body)!;
+                commit["files"] = "not a list";
+                return commit.ToJsonString();
+            },
+        };
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport);
+        for (int delivery = 0; delivery < 2; delivery++)
+        {
+            byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+            Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+            var (_, result, error) = host.WaitCompleted();
+            Assert.Null(error);
+            Assert.Equal("failure", result!.Conclusion);
+        }
+
+        var completions = transport.Exchanges.Where(e => e.Method == "PATCH" && e.Path.Contains("/check-runs/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, completions.Count);
+        Assert.All(completions, c => Assert.Contains("InvalidCastException", c.RequestBody, StringComparison.Ordinal));
+        Assert.All(completions, c => Assert.Contains("\"conclusion\":\"failure\"", c.RequestBody, StringComparison.Ordinal));
+        Assert.Contains("PatchBot failed (InvalidCastException", host.Logs.All, StringComparison.Ordinal);
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
+    [Fact]
+    public async Task An_api_failure_midway_completes_the_check_run_as_failed_instead_of_leaving_it_in_progress()
+    {
+        // The commit cannot be read (GitHub answers 422 from its description): the check run already created must not stay
+        // "in progress" for ever; it completes as failure with the reason, and the next delivery is checked.
+        int failing = 1;
+        var transport = new PrismTransport
+        {
+            PreferStatus = request => Volatile.Read(ref failing) == 1 && request.Method == HttpMethod.Get
+                && request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal) ? 422 : null,
+        };
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport);
+        byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        var (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.Equal("failure", result!.Conclusion);
+        var completion = JsonNode.Parse(transport.Exchanges.Last(e => e.Method == "PATCH").RequestBody)!;
+        Assert.Equal("completed", completion["status"]!.GetValue<string>());
+        Assert.Equal("failure", completion["conclusion"]!.GetValue<string>());
+        Assert.Contains("ApiValidationException", completion["output"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Volatile.Write(ref failing, 0);
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.DoesNotContain("could not check", JsonNode.Parse(transport.Exchanges.Last(e => e.Method == "PATCH").RequestBody)!["output"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
+    [Fact]
+    public async Task A_hunk_past_the_end_of_the_fetched_file_is_checked_with_the_patch_as_it_came()
+    {
+        // The commit's C file has a hunk that starts past the end of the file the contents API returns (another version of
+        // the file): the whole-file widening is skipped and the three-line patch is checked.
         var transport = new PrismTransport
         {
             RewriteResponse = (request, body) =>
@@ -143,21 +210,63 @@ public sealed class WebhookTests(PrismServer prism)
             RewrittenMediaType = request => request.RequestUri!.AbsolutePath.Contains("/contents/", StringComparison.Ordinal) ? "application/octet-stream" : null,
         };
         await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport);
-        for (int delivery = 0; delivery < 2; delivery++)
-        {
-            byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
-            Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
-            var (_, result, error) = host.WaitCompleted();
-            Assert.Null(error);
-            Assert.Equal("failure", result!.Conclusion);
-        }
-
-        var completions = transport.Exchanges.Where(e => e.Method == "PATCH" && e.Path.Contains("/check-runs/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, completions.Count);
-        Assert.All(completions, c => Assert.Contains("IndexOutOfRangeException", c.RequestBody, StringComparison.Ordinal));
-        Assert.All(completions, c => Assert.Contains("\"conclusion\":\"failure\"", c.RequestBody, StringComparison.Ordinal));
-        Assert.Contains("PatchBot failed (IndexOutOfRangeException", host.Logs.All, StringComparison.Ordinal);
+        byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        var (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.Equal("success", result!.Conclusion);
+        Assert.Contains(transport.Exchanges, e => e.Path.Contains("/contents/foo.c", StringComparison.Ordinal));
+        Assert.DoesNotContain("PatchBot failed", host.Logs.All, StringComparison.Ordinal);
         Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+    }
+
+    [Theory]
+    [InlineData("check-run")]
+    [InlineData("status-comment")]
+    public async Task A_pull_request_with_a_file_left_unchecked_fails_with_the_reason(string modeName)
+    {
+        var mode = modeName == "check-run" ? GitHubReportMode.CheckRun : GitHubReportMode.StatusComment;
+        // GitHub gives no patch text for a file whose diff is too large: that file is not checked, so the pull request
+        // must not pass (patchbot check exits 2 for the same), whatever the findings of the rest.
+        var transport = new PrismTransport
+        {
+            RewriteResponse = (request, body) =>
+            {
+                if (!request.RequestUri!.AbsolutePath.Contains("/commits/", StringComparison.Ordinal) || request.Method != HttpMethod.Get
+                    || request.RequestUri.AbsolutePath.EndsWith("/commits", StringComparison.Ordinal))
+                {
+                    return body;
+                }
+
+                var commit = JsonNode.Parse(body)!;
+                var file = commit["files"]![0]!.AsObject();
+                file["filename"] = "drivers/huge.c";
+                file["changes"] = 40_000;
+                file.Remove("patch");
+                return commit.ToJsonString();
+            },
+        };
+        await using var host = await WebhookHost.StartAsync(prism.BaseUrl, transport, o => { o.Mode = mode; o.FailLevel = Engine.Check.FailLevel.None; });
+        byte[] body = WebhookHost.Bytes(WebhookExamples.Payload("pull-request-opened"));
+        Assert.Equal(202, await host.PostAsync("pull_request", body, WebhookSignature.Sign(WebhookHost.Secret, body)));
+        var (_, result, error) = host.WaitCompleted();
+        Assert.Null(error);
+        Assert.Equal("failure", result!.Conclusion);
+        Assert.True(result.Skipped > 0);
+        Assert.True(transport.Rejected().Length == 0, "Prism rejected: " + transport.Rejected());
+        if (mode == GitHubReportMode.CheckRun)
+        {
+            var completion = JsonNode.Parse(transport.Exchanges.Last(e => e.Method == "PATCH").RequestBody)!;
+            Assert.Equal("failure", completion["conclusion"]!.GetValue<string>());
+            Assert.StartsWith("Not fully checked", completion["output"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains("drivers/huge.c: no patch text from GitHub", completion["output"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        else
+        {
+            var status = JsonNode.Parse(transport.Exchanges.Single(e => e.Path.Contains("/statuses/", StringComparison.Ordinal)).RequestBody)!;
+            Assert.Equal("failure", status["state"]!.GetValue<string>());
+            Assert.StartsWith("Not fully checked", status["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
     }
 
     private static string WithMarker(string body)

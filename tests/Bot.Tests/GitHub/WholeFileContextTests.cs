@@ -50,6 +50,24 @@ public sealed class WholeFileContextTests
         Assert.False(WholeFileContext.TryExpand("@@ -0,0 +1,2 @@\n+a\n+b", "a\nb\n", out _));
     }
 
+    [Theory]
+    [InlineData("@@ -50,1 +50,1 @@\n-int a;\n+int b;\n")]
+    [InlineData("@@ -1,1 +1,1 @@\n int x;\n@@ -9,0 +9,1 @@\n+int y;\n")]
+    [InlineData("@@ -4,1 +4,1 @@\n-int z;\n+int y;\n")]
+    public void A_hunk_that_starts_past_the_end_of_the_file_leaves_the_patch_as_it_came(string patch)
+    {
+        // The fetched file is shorter than the commit's diff says (another version of the file, or a truncated answer).
+        Assert.False(WholeFileContext.TryExpand(patch, "int x;\n", out string kept));
+        Assert.Equal(patch, kept);
+    }
+
+    [Fact]
+    public void Lines_added_at_the_end_of_the_file_are_widened()
+    {
+        Assert.True(WholeFileContext.TryExpand("@@ -2,1 +2,2 @@\n b\n+c\n", "a\nb\nc\n", out string whole));
+        Assert.Equal("@@ -1,2 +1,3 @@\n a\n b\n+c\n", whole);
+    }
+
     [Fact]
     public void Several_hunks_keep_their_order_and_counts()
     {
