@@ -7,7 +7,9 @@ namespace PatchBot.Engine.Inputs;
 /// <summary>
 /// Checks commits one by one, each as its own patch, as a reviewer reads a series: the findings of a
 /// commit are the findings of its patch alone, and each names its commit (the sha in the MessageId
-/// field, the commit subject as the subject). Shared by <c>check --git</c> and the GitHub source.
+/// field, the commit subject as the subject). A finding that only completes a path (the commit adds a call
+/// on the way to an effect an earlier commit of the range was already reported for) is not repeated.
+/// Shared by <c>check --git</c> and the GitHub source.
 /// </summary>
 internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail)
 {
@@ -17,6 +19,10 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
         var analyzer = new SeriesAnalyzer(analysis);
+
+        // (rule, path end) of every finding so far: a later commit that only adds another way to the same effect
+        // is not reported again.
+        var reported = new HashSet<(string Rule, string PathEnd)>();
         if (rangeProblems.Count > 0)
         {
             inputs.Add(new InputReport("git", 0, 0, 0, 0, 0, 0, 0, 0,
@@ -69,6 +75,8 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
             var commitCoverage = new List<CoverageEntry>();
             analyzer.Analyze(items, commitFindings, commitCoverage);
             string? subject = commit.Subject.Length == 0 ? null : commit.Subject;
+            commitFindings.RemoveAll(f => f.Finding.CompletesPath && reported.Contains((f.Finding.Rule, f.Finding.PathEnd)));
+            reported.UnionWith(commitFindings.Where(f => f.Finding.PathEnd.Length > 0).Select(f => (f.Finding.Rule, f.Finding.PathEnd)));
             findings.AddRange(commitFindings.Select(f => f with { MessageId = commit.Sha, Subject = subject ?? f.Subject }));
             coverage.AddRange(commitCoverage.Select(c => c with { MessageId = commit.Sha }));
         }

@@ -77,6 +77,12 @@ internal static class Narration
         return text.ToString();
     }
 
+    /// <summary>"the call of foo_setup() in foo_probe()", "the registration of foo_probe() (pci_driver.probe)": an added path element.</summary>
+    public static string Added(SiteAnchor anchor) =>
+        anchor.Registration is { } r
+            ? $"the registration of {r.Function}() ({Registered(r)})"
+            : $"the call of {anchor.Call?.Callee}() in {anchor.Function}()";
+
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
     public static string What(EffectSite site) => site.Kind == SiteKind.FieldWrite ? site.Down[^1] : site.What + "()";
 }
