@@ -12,11 +12,11 @@ internal static class Narration
     public static string EntryLabel(Registration entry) =>
         $"{entry.Function} ({Registered(entry)}{(entry.Inferred ? ", inferred" : string.Empty)})";
 
-    /// <summary>The entry, the functions called on the way, then the site's own labels down to the API.</summary>
+    /// <summary>The entry, the functions called on the way (with the ops table member a call goes through), then the site's own labels down to the API.</summary>
     public static List<string> Trace(PathVerdict path, EffectSite site)
     {
         var trace = new List<string> { EntryLabel(path.Entry) };
-        trace.AddRange(path.Calls.Select(c => c.Callee));
+        trace.AddRange(path.Calls.Select(c => c.Through is { } ops ? $"{c.Callee} (through {ops})" : c.Callee));
         trace.AddRange(site.Down);
         return trace;
     }
