@@ -50,23 +50,27 @@ public static class Analyzer
 
         var effects = rules.Select(r => r.Effect).ToHashSet();
         var sites = finder.Direct(effects);
-        foreach (var effect in rules.Where(r => r.ReportsRegistrationOnly).Select(r => r.Effect).Distinct())
+        var registrationOnly = rules.Where(r => r.ReportsRegistrationOnly).Select(r => r.Effect).ToHashSet();
+        var completed = finder.Completed(effects, sites, registrationOnly);
+        foreach (var effect in registrationOnly)
         {
             sites.AddRange(finder.RegistrationOnly(effect, sites));
         }
+
+        sites.AddRange(completed);
 
         var findings = new List<Finding>();
         var notes = new List<CoverageNote>();
         foreach (var site in sites)
         {
             var replay = replayer.Replay(site);
-            if (site.Kind != SiteKind.Registration && replay.Paths.Count == 0)
+            if (site.Kind != SiteKind.Registration && site.Anchor is null && replay.Paths.Count == 0)
             {
                 notes.Add(new CoverageNote(site.File, site.Function, site.Line,
                     $"{site.Function}: no caller in the patch reaches {Narration.What(site)}; run with --tree", site.Origin));
             }
 
-            foreach (var rule in rules.Where(r => r.Effect == site.Effect))
+            foreach (var rule in rules.Where(r => r.Effect == site.Effect && (site.Anchor is null || !r.Metadata.OnlyAddedCalls)))
             {
                 if (rule.Evaluate(replay, context) is { } finding)
                 {
@@ -74,6 +78,18 @@ public static class Analyzer
                 }
             }
         }
+
+        // A path end is reported once: where the patch adds its effect or registration when it does, else at the
+        // anchor of its shortest trace.
+        var repeated = findings
+            .GroupBy(f => (f.Rule, f.PathEnd))
+            .Where(g => g.Key.PathEnd.Length > 0 && g.Any(f => f.CompletesPath))
+            .SelectMany(g => g.Any(f => !f.CompletesPath)
+                ? g.Where(f => f.CompletesPath)
+                : g.OrderBy(f => f.Trace.Count).ThenBy(f => f.Origin, StringComparer.Ordinal)
+                    .ThenBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).Skip(1))
+            .ToHashSet(ReferenceEqualityComparer.Instance);
+        findings.RemoveAll(repeated.Contains);
 
         var suppressed = new List<Finding>();
         if (options.InlineSuppression)

@@ -2,6 +2,7 @@ using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Diff;
 using PatchBot.PatchParser.Graph;
 using PatchBot.PatchParser.Mail;
+using PatchBot.PatchParser.Tree;
 using PatchBot.Rules;
 using PatchBot.Rules.Findings;
 using PatchBot.Rules.Model;
@@ -300,7 +301,8 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
     /// <summary>
     /// Adds, from the tree index, the files whose functions call a changed non-static function that no entry
-    /// point in the graph reaches yet; then their callers, up to <see cref="MaxCallerDepth"/> levels.
+    /// point in the graph reaches yet, or (in the same folder) call the member of a driver's ops table that stores
+    /// such a function; then their callers, up to <see cref="MaxCallerDepth"/> levels.
     /// </summary>
     private bool AddCallerFiles(CallGraph graph, List<GraphInput> inputs, IEnumerable<string> patchedFiles)
     {
@@ -308,18 +310,24 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var paths = graph.PathsFrom(Analyzer.IsEntryPoint, analysis.CallPaths);
         var wanted = graph.Functions
             .Where(f => !f.IsStatic && included.Contains(f.File) && paths.To(f.Name, f.File).Count == 0)
-            .Select(f => f.Name)
-            .Distinct(StringComparer.Ordinal)
+            .Select(f => (Name: f.Name, Folder: (string?)null))
             .ToList();
+
+        // Functions of a driver's own ops tables are called through the member, by the driver itself: its files
+        // in the same folder that call that member.
+        wanted.AddRange(graph.OpsSlots
+            .Where(s => s.LineKind != DiffLineKind.Removed && included.Contains(s.File) && paths.To(s.Function, s.File).Count == 0)
+            .Select(s => (FunctionIndexer.MemberCallName(s.Member), (string?)CallGraphBuilder.FolderOf(s.File))));
+        wanted = [.. wanted.Distinct()];
         int added = 0;
         for (int depth = 0; depth < MaxCallerDepth && wanted.Count > 0; depth++)
         {
-            var next = new List<string>();
-            foreach (var name in wanted)
+            var next = new List<(string, string?)>();
+            foreach (var (name, folder) in wanted)
             {
-                foreach (var (file, caller) in tree!.Index.CallersOf(name))
+                foreach (var (file, caller) in CallersOf(name, folder))
                 {
-                    if (added >= MaxCallerFiles || !included.Add(file) || !tree.TryRead(file, out string text))
+                    if (added >= MaxCallerFiles || !included.Add(file) || !tree!.TryRead(file, out string text))
                     {
                         continue;
                     }
@@ -328,7 +336,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                     added++;
                     if (tree.Index.IsGlobal(file, caller))
                     {
-                        next.Add(caller);
+                        next.Add((caller, null));
                     }
                 }
             }
@@ -345,6 +353,13 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     /// <summary><paramref name="line"/> of <paramref name="file"/> as the patch from <paramref name="origin"/> numbers it (the tree's line when it was not analysed whole).</summary>
     private static int MailedLine(IReadOnlyDictionary<(string Origin, string File), MailedLines> mailed, string origin, string file, int line) =>
         mailed.TryGetValue((origin, file), out var map) ? map.ToMailed(line) : line;
+
+    /// <summary>The callers of a function (or member) by name, in files of <paramref name="folder"/> only when given.</summary>
+    private IEnumerable<(string File, string Caller)> CallersOf(string name, string? folder)
+    {
+        var callers = tree!.Index.CallersOf(name);
+        return folder is null ? callers : callers.Where(c => CallGraphBuilder.FolderOf(c.File) == folder);
+    }
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
     public static string OriginOf(MailItem item) =>

@@ -10,7 +10,8 @@ namespace PatchBot.Engine.Inputs;
 /// commit are the findings of its patch alone, and each names its commit (the sha in the MessageId
 /// field, the commit subject as the subject). Shared by <c>check --git</c> and the GitHub source. With a
 /// <paramref name="tree"/> (the checkout the commits are in), callers of a changed function in files the commit
-/// does not touch come from the tree's index, as in tree mode.
+/// does not touch come from the tree's index, as in tree mode. A finding that only completes a path (the commit
+/// adds a call on the way to an effect an earlier commit of the range was already reported for) is not repeated.
 /// </summary>
 internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail, KernelTree? tree = null)
 {
@@ -20,6 +21,10 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
         var analyzer = new SeriesAnalyzer(analysis, tree: tree, patchesHoldWholeFiles: true);
+
+        // (rule, path end) of every finding so far: a later commit that only adds another way to the same effect
+        // is not reported again.
+        var reported = new HashSet<(string Rule, string PathEnd)>();
         if (rangeProblems.Count > 0)
         {
             inputs.Add(new InputReport("git", 0, 0, 0, 0, 0, 0, 0, 0,
@@ -72,6 +77,8 @@ internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mai
             var commitCoverage = new List<CoverageEntry>();
             analyzer.Analyze(items, commitFindings, commitCoverage);
             string? subject = commit.Subject.Length == 0 ? null : commit.Subject;
+            commitFindings.RemoveAll(f => f.Finding.CompletesPath && reported.Contains((f.Finding.Rule, f.Finding.PathEnd)));
+            reported.UnionWith(commitFindings.Where(f => f.Finding.PathEnd.Length > 0).Select(f => (f.Finding.Rule, f.Finding.PathEnd)));
             findings.AddRange(commitFindings.Select(f => f with { MessageId = commit.Sha, Subject = subject ?? f.Subject }));
             coverage.AddRange(commitCoverage.Select(c => c with { MessageId = commit.Sha }));
         }

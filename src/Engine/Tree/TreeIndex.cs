@@ -26,7 +26,7 @@ internal sealed record TreeIndexStats(int Files, int Reindexed, int Functions, T
 /// </remarks>
 internal sealed class TreeIndex
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3; // 3: calls through members ("->probe") among the callees
     private static readonly byte[] Magic = "PBTI"u8.ToArray();
 
     private readonly Model _m;

@@ -93,10 +93,7 @@ internal sealed class BodyWalker(FragmentWalk walk)
             }
             else if (tok.Kind == CTokenKind.Identifier && i + 1 < n && _t.IsP(i + 1, '('))
             {
-                if (i == 0 || !(_t.IsP(i - 1, '.') || _t.IsP(i - 1, "->")))
-                {
-                    RecordCall(scope, i);
-                }
+                RecordCall(scope, i, member: i > 0 && (_t.IsP(i - 1, '.') || _t.IsP(i - 1, "->")));
             }
             else if (tok.Kind == CTokenKind.Identifier && _t.IsP(i + 1, "->") && !_t.IsP(i - 1, '.') && !_t.IsP(i - 1, "->"))
             {
@@ -165,7 +162,8 @@ internal sealed class BodyWalker(FragmentWalk walk)
         return s is "+=" or "-=" or "*=" or "/=" or "%=" or "&=" or "|=" or "^=" or "<<=" or ">>=";
     }
 
-    private void RecordCall(FunctionScope scope, int i)
+    /// <param name="member">A call through a member (<c>x->m(</c>): recorded apart, by member name.</param>
+    private void RecordCall(FunctionScope scope, int i, bool member)
     {
         if (scope.Name is null)
         {
@@ -178,8 +176,8 @@ internal sealed class BodyWalker(FragmentWalk walk)
             return;
         }
 
-        walk.Facts.Calls.Add(new CallSite(scope.Name, _t.Str(i), walk.Fragment.Path, walk.Fragment.FileLine(_t[i].Line),
-            Arguments(i + 1), kind, walk.Origin));
+        (member ? walk.Facts.MemberCalls : walk.Facts.Calls).Add(new CallSite(scope.Name, _t.Str(i), walk.Fragment.Path,
+            walk.Fragment.FileLine(_t[i].Line), Arguments(i + 1), kind, walk.Origin));
     }
 
     /// <summary>

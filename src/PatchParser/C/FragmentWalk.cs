@@ -61,6 +61,18 @@ internal sealed class FragmentWalk
         return r;
     }
 
+    /// <summary>Records a function stored in a member of a struct that is no registration, unless this pass skips the line.</summary>
+    public void AddOpsSlot(string structType, string member, string function, int line)
+    {
+        DiffLineKind kind = Fragment.Kind(line);
+        if (OnlyRemoved != (kind == DiffLineKind.Removed))
+        {
+            return;
+        }
+
+        Facts.OpsSlots.Add(new OpsSlot(structType, member, function, Fragment.Path, Fragment.FileLine(line), kind, Origin));
+    }
+
     /// <summary>The identifier [a, b) names, leading '&amp;' skipped; null for anything else and for NULL.</summary>
     public string? SingleIdentifier(int a, int b)
     {

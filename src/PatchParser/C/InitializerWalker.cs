@@ -65,7 +65,14 @@ internal sealed class InitializerWalker(FragmentWalk walk, KernelIdioms idioms)
                     detail = _t.Join(v, valueEnd);
                 }
 
-                if (idioms.FieldRole(type, field) is { } entry && FunctionFromValue(v, valueEnd) is string fn)
+                if (idioms.FieldRole(type, field) is not { } entry)
+                {
+                    if (!idioms.IsRegistrationStruct(type) && FunctionFromValue(v, valueEnd) is string stored)
+                    {
+                        walk.AddOpsSlot(type, field, stored, _t[designator].Line);
+                    }
+                }
+                else if (FunctionFromValue(v, valueEnd) is string fn)
                 {
                     if (entry.DetailField is not null)
                     {

@@ -141,6 +141,11 @@ public sealed class KernelIdioms
             && structType.EndsWith(f.StructSuffix!, StringComparison.Ordinal));
     }
 
+    /// <summary>Whether <c>struct structType</c> is a kernel registration struct: some member of it gives a role.</summary>
+    internal bool IsRegistrationStruct(string structType) =>
+        _fieldsByStruct.ContainsKey(structType)
+        || Array.Exists(_fieldsBySuffix, f => structType.EndsWith(f.StructSuffix!, StringComparison.Ordinal));
+
     /// <summary>The member whose value is the detail of a deferred registration in <c>struct structType</c>, or null.</summary>
     internal InitializerField? DetailFieldOf(string structType) =>
         _fieldsByStruct.TryGetValue(structType, out InitializerField[]? exact) ? Array.Find(exact, f => f.DetailField is not null) : null;

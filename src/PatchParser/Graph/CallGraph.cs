@@ -22,7 +22,8 @@ public sealed class CallGraph
         IReadOnlyList<Registration> registrations,
         IReadOnlyList<Assignment> assignments,
         IReadOnlyList<CoverageGap> gaps,
-        IReadOnlyList<FieldAccess>? fieldAccesses = null)
+        IReadOnlyList<FieldAccess>? fieldAccesses = null,
+        IReadOnlyList<OpsSlot>? opsSlots = null)
     {
         Functions = functions;
         Calls = calls;
@@ -30,6 +31,7 @@ public sealed class CallGraph
         Assignments = assignments;
         Gaps = gaps;
         FieldAccesses = fieldAccesses ?? [];
+        OpsSlots = opsSlots ?? [];
         _index = new Lazy<Index>(() => new Index(this));
     }
 
@@ -46,6 +48,9 @@ public sealed class CallGraph
     /// <summary>Member accesses through a pointer (<c>dev-&gt;pm_cap</c>), reads and writes.</summary>
     public IReadOnlyList<FieldAccess> FieldAccesses { get; }
 
+    /// <summary>Functions stored in members of driver-private ops tables (calls through them are in <see cref="Calls"/>).</summary>
+    public IReadOnlyList<OpsSlot> OpsSlots { get; }
+
     /// <summary>The definition (not removed) of <paramref name="function"/> in <paramref name="file"/>, if the graph has it.</summary>
     public FunctionNode? Find(string function, string file) =>
         _index.Value.Nodes.GetValueOrDefault(new NodeKey(file, function));
@@ -55,6 +60,14 @@ public sealed class CallGraph
     {
         Index index = _index.Value;
         return index.Nodes.GetValueOrDefault(index.Resolve(fromFile, callee));
+    }
+
+    /// <summary>The definition <paramref name="call"/> reaches: through an ops table, the stored function; else as <see cref="Resolve"/>.</summary>
+    public FunctionNode? ResolveCall(CallSite call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        Index index = _index.Value;
+        return index.Nodes.GetValueOrDefault(index.Resolve(call));
     }
 
     /// <summary>The call sites (not removed) in the body of <paramref name="function"/> in <paramref name="file"/>, in graph order.</summary>
@@ -111,7 +124,7 @@ public sealed class CallGraph
             {
                 if (call.LineKind != DiffLineKind.Removed)
                 {
-                    Add(CallsOf, call.Callee, new ResolvedCall(call, Resolve(call.File, call.Callee)));
+                    Add(CallsOf, call.Callee, new ResolvedCall(call, Resolve(call)));
                 }
             }
         }
@@ -146,6 +159,17 @@ public sealed class CallGraph
             }
 
             return new NodeKey(string.Empty, name);
+        }
+
+        /// <summary>What <paramref name="call"/> reaches: the file an ops table names, when it defines the callee; else by name.</summary>
+        public NodeKey Resolve(CallSite call)
+        {
+            if (call.CalleeFile is { } file && Nodes.ContainsKey(new NodeKey(file, call.Callee)))
+            {
+                return new NodeKey(file, call.Callee);
+            }
+
+            return Resolve(call.File, call.Callee);
         }
 
         /// <summary>

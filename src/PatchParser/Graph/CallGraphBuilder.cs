@@ -9,6 +9,9 @@ namespace PatchBot.PatchParser.Graph;
 /// </summary>
 public static class CallGraphBuilder
 {
+    /// <summary>Most functions one member of the ops tables of a folder may stand for.</summary>
+    public const int MaxOpsTargets = 16;
+
     /// <param name="idioms">The kernel's registration idioms: the lifecycle model's table (PatchBot.Rules).</param>
     public static CallGraph Build(IReadOnlyList<GraphInput> inputs, KernelIdioms idioms, GraphOptions? options = null)
     {
@@ -31,8 +34,9 @@ public static class CallGraphBuilder
 
         LinkNotifiers(all);
         List<FunctionNode> functions = MergeFunctions(all.Functions);
+        LinkOpsTables(all, functions);
         InferRoles(functions, all.Registrations, all.Calls, idioms);
-        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, all.FieldAccesses);
+        return new CallGraph(functions, all.Calls, all.Registrations, all.Assignments, all.Gaps, all.FieldAccesses, all.OpsSlots);
     }
 
     private static void AnalyzeFile(FilePatch file, string origin, KernelIdioms idioms, GraphOptions options, CFileFacts all)
@@ -101,6 +105,81 @@ public static class CallGraphBuilder
         all.Registrations.AddRange(facts.Registrations);
         all.Gaps.AddRange(facts.Gaps);
         all.NotifierBlocks.AddRange(facts.NotifierBlocks);
+        all.MemberCalls.AddRange(facts.MemberCalls);
+        all.OpsSlots.AddRange(facts.OpsSlots);
+    }
+
+    /// <summary>
+    /// Calls through a driver's own ops tables: <c>x->m(...)</c> (or <c>x->y->m(...)</c>) in a function reaches each
+    /// function stored as <c>.m</c> in an initialiser of a struct that is no kernel registration, when the initialiser
+    /// is in the same folder as the call (the same driver: the table is its own, not a subsystem's) and the
+    /// function is defined in the graph. Each becomes a call of that function on the line of the indirect call,
+    /// going <see cref="CallSite.Through"/> the table. A member stored in more than
+    /// <see cref="MaxOpsTargets"/> functions of one folder is too ambiguous to follow.
+    /// </summary>
+    private static void LinkOpsTables(CFileFacts all, List<FunctionNode> functions)
+    {
+        if (all.OpsSlots.Count == 0 || all.MemberCalls.Count == 0)
+        {
+            return;
+        }
+
+        var defined = new HashSet<(string File, string Name)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FunctionNode f in functions)
+        {
+            if (f.DefinitionLineKind != DiffLineKind.Removed)
+            {
+                defined.Add((f.File, f.Name));
+                names.Add(f.Name);
+            }
+        }
+
+        var slots = new Dictionary<(string Folder, string Member), List<OpsSlot>>();
+        foreach (OpsSlot slot in all.OpsSlots)
+        {
+            if (slot.LineKind == DiffLineKind.Removed || !names.Contains(slot.Function))
+            {
+                continue;
+            }
+
+            var key = (FolderOf(slot.File), slot.Member);
+            if (!slots.TryGetValue(key, out List<OpsSlot>? list))
+            {
+                slots[key] = list = [];
+            }
+
+            if (!list.Exists(s => s.Function == slot.Function && s.File == slot.File))
+            {
+                list.Add(slot);
+            }
+        }
+
+        foreach (CallSite call in all.MemberCalls)
+        {
+            if (call.LineKind == DiffLineKind.Removed
+                || !slots.TryGetValue((FolderOf(call.File), call.Callee), out List<OpsSlot>? targets) || targets.Count > MaxOpsTargets)
+            {
+                continue;
+            }
+
+            foreach (OpsSlot slot in targets)
+            {
+                all.Calls.Add(new CallSite(call.Caller, slot.Function, call.File, call.Line, call.Arguments, call.LineKind, call.Origin)
+                {
+                    CalleeFile = defined.Contains((slot.File, slot.Function)) ? slot.File : null,
+                    Through = $"{slot.StructType}.{slot.Member}",
+                });
+            }
+        }
+    }
+
+    /// <summary>"drivers/net/ethernet/sfc" for "drivers/net/ethernet/sfc/ef100.c".</summary>
+    public static string FolderOf(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        int slash = file.LastIndexOf('/');
+        return slash < 0 ? string.Empty : file[..slash];
     }
 
     /// <summary>Sets <see cref="Registration.RegisteredOn"/> of notifiers passed to bus_register_notifier(&amp;bus, &amp;nb).</summary>

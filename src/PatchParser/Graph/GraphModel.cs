@@ -120,7 +120,25 @@ public sealed record CallSite(
     int Line,
     IReadOnlyList<string> Arguments,
     DiffLineKind LineKind,
-    string Origin = "");
+    string Origin = "")
+{
+    /// <summary>
+    /// For a call through a member of a driver's own ops table (<c>efx->type->probe(efx)</c> reaching the function
+    /// stored as <c>.probe</c>): the file whose initialiser stores <see cref="Callee"/>, where the call resolves.
+    /// </summary>
+    public string? CalleeFile { get; init; }
+
+    /// <summary>For a call through an ops table: "efx_nic_type.probe", the struct type and member it goes through.</summary>
+    public string? Through { get; init; }
+}
+
+/// <summary>
+/// A function stored in a member of a struct that is no kernel registration (<c>.probe = ef100_probe_main</c> in a
+/// <c>struct efx_nic_type</c>): a driver's own ops table, called through a pointer by the driver itself.
+/// </summary>
+/// <param name="StructType">The struct's name, empty when the initialiser does not say ("struct" missing: a typedef).</param>
+/// <param name="Line">Post-image line of the designator.</param>
+public sealed record OpsSlot(string StructType, string Member, string Function, string File, int Line, DiffLineKind LineKind, string Origin = "");
 
 /// <summary>
 /// An assignment in a function body: "lhs = rhs", "lhs |= rhs", or a declaration with an initialiser

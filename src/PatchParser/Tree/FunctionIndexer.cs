@@ -3,18 +3,21 @@ using PatchBot.PatchParser.C;
 
 namespace PatchBot.PatchParser.Tree;
 
-/// <summary>A function definition found in a tree file, with the functions it calls by name.</summary>
+/// <summary>A function definition found in a tree file, with the functions (and, as <see cref="FunctionIndexer.MemberCallName"/>, the members) it calls by name.</summary>
 public sealed record IndexedFunction(string Name, bool IsStatic, int Line, IReadOnlyList<string> Callees);
 
 /// <summary>
 /// The cheap pass over a whole tree file that tree mode's index needs: which functions it defines and
 /// what each calls. A '{' at file scope opens a function when <see cref="FunctionHeader"/>, the recogniser the
 /// fragment analysis uses too, says its header is a definition; inside a body every "name (" not after '.' or
-/// '->' is a call. That is enough to find the callers of a function across a kernel tree; the full analysis
+/// '->' is a call, and every "x->name (" or "x.name (" a call through member name (<see cref="MemberCallName"/>), so
+/// the callers of a driver's own ops table members can be found as well. That is enough to find the callers of a function across a kernel tree; the full analysis
 /// then reads the few files that matter.
 /// </summary>
 public static class FunctionIndexer
 {
+    private const string MemberPrefix = "->";
+
     public static IReadOnlyList<IndexedFunction> Index(ReadOnlySpan<char> text, int maxTokens = 4_000_000) =>
         Index(text, null, maxTokens);
 
@@ -51,9 +54,11 @@ public static class FunctionIndexer
                 switch (c)
                 {
                     case '(':
-                        if (current is not null && last.Kind == CTokenKind.Identifier && !IsMember(text, previous))
+                        if (current is not null && last.Kind == CTokenKind.Identifier)
                         {
-                            callees!.Add(Name(names, text.Slice(last.Start, last.Length)));
+                            callees!.Add(IsMember(text, previous)
+                                ? MemberName(names, text.Slice(last.Start, last.Length))
+                                : Name(names, text.Slice(last.Start, last.Length)));
                         }
 
                         parenDepth++;
@@ -125,7 +130,22 @@ public static class FunctionIndexer
         return functions;
     }
 
+    /// <summary>
+    /// The callee name that stands for a call through member <paramref name="member"/> of a pointer or struct
+    /// (<c>efx->type->probe(efx)</c> is a call of "->probe"): no function has such a name, so callers of a
+    /// function and callers of a member never mix.
+    /// </summary>
+    public static string MemberCallName(string member) => MemberPrefix + member;
+
     private static string Name(NameInterner? names, ReadOnlySpan<char> name) => names is null ? name.ToString() : names.Intern(name);
+
+    private static string MemberName(NameInterner? names, ReadOnlySpan<char> member)
+    {
+        Span<char> buffer = member.Length <= 256 ? stackalloc char[member.Length + MemberPrefix.Length] : new char[member.Length + MemberPrefix.Length];
+        MemberPrefix.AsSpan().CopyTo(buffer);
+        member.CopyTo(buffer[MemberPrefix.Length..]);
+        return Name(names, buffer);
+    }
 
     private static bool IsMember(ReadOnlySpan<char> text, CToken before) =>
         before.IsPunctuator(text, "->") || before.IsPunctuator(text, '.');

@@ -46,7 +46,10 @@ internal sealed class DmaAliasFromModule : Rule
             "drivers/pci/pci.c pci_add_dma_alias(): no EXPORT_SYMBOL",
             "include/linux/module.h module_init(); include/linux/pci.h module_pci_driver()",
         ],
-        NeedsFor(new("AddsDmaAlias"), registrations: false, api => !api.Exported));
+        NeedsFor(new("AddsDmaAlias"), registrations: false, api => !api.Exported))
+    {
+        OnlyAddedCalls = true,
+    };
 
     public override KernelEffect Effect => new("AddsDmaAlias");
 

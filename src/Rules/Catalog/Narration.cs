@@ -12,11 +12,11 @@ internal static class Narration
     public static string EntryLabel(Registration entry) =>
         $"{entry.Function} ({Registered(entry)}{(entry.Inferred ? ", inferred" : string.Empty)})";
 
-    /// <summary>The entry, the functions called on the way, then the site's own labels down to the API.</summary>
+    /// <summary>The entry, the functions called on the way (with the ops table member a call goes through), then the site's own labels down to the API.</summary>
     public static List<string> Trace(PathVerdict path, EffectSite site)
     {
         var trace = new List<string> { EntryLabel(path.Entry) };
-        trace.AddRange(path.Calls.Select(c => c.Callee));
+        trace.AddRange(path.Calls.Select(c => c.Through is { } ops ? $"{c.Callee} (through {ops})" : c.Callee));
         trace.AddRange(site.Down);
         return trace;
     }
@@ -90,6 +90,12 @@ internal static class Narration
 
         return text.ToString();
     }
+
+    /// <summary>"the call of foo_setup() in foo_probe()", "the registration of foo_probe() (pci_driver.probe)": an added path element.</summary>
+    public static string Added(SiteAnchor anchor) =>
+        anchor.Registration is { } r
+            ? $"the registration of {r.Function}() ({Registered(r)})"
+            : $"the call of {anchor.Call?.Callee}() in {anchor.Function}()";
 
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
     public static string What(EffectSite site) =>

@@ -26,30 +26,44 @@ internal abstract class Rule
     /// <summary>The finding for a site, at the rule's default severity, or null.</summary>
     public abstract Finding? Evaluate(SiteReplay replay, RuleContext context);
 
-    /// <summary>Whether the graph holds anything <see cref="RuleMetadata.Needs"/> names, on an added line.</summary>
+    /// <summary>
+    /// Whether the graph holds anything <see cref="RuleMetadata.Needs"/> names on an added line, or on any line that is
+    /// not removed when the patch adds a call or registration (which may complete a path to it).
+    /// </summary>
     public bool IsRelevant(CallGraph graph)
     {
         var needs = Metadata.Needs;
-        if (graph.Calls.Any(c => c.LineKind == DiffLineKind.Added && needs.Callees.Contains(c.Callee, StringComparer.Ordinal)))
+        if (Mentions(graph, needs, DiffLineKind.Added))
         {
             return true;
         }
 
-        if (needs.Fields.Count > 0 && graph.Assignments.Any(a => a.LineKind == DiffLineKind.Added
+        var added = graph.Registrations.Where(r => EffectFinder.Anchor(r) is not null && r.LineKind != DiffLineKind.Removed).ToList();
+        if (added.Any(r => needs.AnyRegistration || needs.Registrations.Contains(r.Function, StringComparer.Ordinal)))
+        {
+            return true;
+        }
+
+        return (added.Count > 0 || graph.Calls.Any(c => c.LineKind == DiffLineKind.Added)) && Mentions(graph, needs, DiffLineKind.Context);
+    }
+
+    /// <summary>Calls, field writes or field reads the needs name on lines of <paramref name="kind"/> (added; or context, for any line not removed).</summary>
+    private static bool Mentions(CallGraph graph, RuleNeeds needs, DiffLineKind kind)
+    {
+        bool On(DiffLineKind line) => kind == DiffLineKind.Added ? line == DiffLineKind.Added : line != DiffLineKind.Removed;
+        if (graph.Calls.Any(c => On(c.LineKind) && needs.Callees.Contains(c.Callee, StringComparer.Ordinal)))
+        {
+            return true;
+        }
+
+        if (needs.Fields.Count > 0 && graph.Assignments.Any(a => On(a.LineKind)
                 && needs.Fields.Any(f => a.Target.Contains(f, StringComparison.Ordinal) || a.Value.Contains(f, StringComparison.Ordinal))))
         {
             return true;
         }
 
-        if (needs.ReadFields is { Count: > 0 } reads && graph.FieldAccesses.Any(a => a.LineKind == DiffLineKind.Added
-                && reads.Any(f => a.Member == f || a.Member.StartsWith(f + ".", StringComparison.Ordinal))))
-        {
-            return true;
-        }
-
-        return graph.Registrations.Any(r => EffectFinder.Anchor(r) is not null
-            && r.LineKind != DiffLineKind.Removed
-            && (needs.AnyRegistration || needs.Registrations.Contains(r.Function, StringComparer.Ordinal)));
+        return needs.ReadFields is { Count: > 0 } reads && graph.FieldAccesses.Any(a => On(a.LineKind)
+            && reads.Any(f => a.Member == f || a.Member.StartsWith(f + ".", StringComparison.Ordinal)));
     }
 
     /// <summary>The needs of a rule about <paramref name="effect"/>, read from the model.</summary>
@@ -67,6 +81,25 @@ internal abstract class Rule
         return new RuleNeeds(callees, fields, handlers, registrations, reads.Count > 0 ? reads : null);
     }
 
-    protected Finding NewFinding(EffectSite site, string message, string explanation, string fix, IReadOnlyList<string> trace, IReadOnlyList<string> scenarios) =>
-        new(Metadata.Id, Metadata.DefaultSeverity, site.File, site.Line, site.Function, message, explanation, fix, trace, scenarios, site.Origin);
+    /// <summary>
+    /// The finding for <paramref name="site"/>: at the site's line, or, when the patch only completes the path
+    /// (<see cref="EffectSite.Anchor"/>), at the element it adds, with the message saying which.
+    /// </summary>
+    protected Finding NewFinding(EffectSite site, string message, string explanation, string fix, IReadOnlyList<string> trace, IReadOnlyList<string> scenarios)
+    {
+        if (site.Anchor is not { } anchor)
+        {
+            return new(Metadata.Id, Metadata.DefaultSeverity, site.File, site.Line, site.Function, message, explanation, fix, trace, scenarios, site.Origin)
+            {
+                PathEnd = site.PathEnd,
+            };
+        }
+
+        return new(Metadata.Id, Metadata.DefaultSeverity, anchor.File, anchor.Line, anchor.Function,
+            $"{message} (this patch adds {Narration.Added(anchor)} on the way)", explanation, fix, trace, scenarios, anchor.Origin)
+        {
+            PathEnd = site.PathEnd,
+            CompletesPath = true,
+        };
+    }
 }

@@ -18,6 +18,7 @@ public static class RuleDocs
         md.Append("## How to fix it\n\n").Append(rule.Fix).Append("\n\n");
         md.Append("## Bad\n\n```c\n").Append(rule.BadExample.TrimEnd()).Append("\n```\n\n");
         md.Append("## Good\n\n```c\n").Append(rule.GoodExample.TrimEnd()).Append("\n```\n\n");
+        md.Append("## Where it is reported\n\n").Append(WhereReported(rule)).Append("\n\n");
         md.Append("## How to suppress\n\n");
         md.Append("On the offending line or anywhere in the function:\n\n");
         md.Append("```c\n/* patchbot: ignore ").Append(rule.Id).Append(" */\n```\n\n");
@@ -57,5 +58,27 @@ public static class RuleDocs
         }
 
         return md.ToString();
+    }
+
+    /// <summary>The anchoring conventions (tests/corpus/README.md), as they apply to the rule.</summary>
+    private static string WhereReported(RuleMetadata rule)
+    {
+        if (rule.OnlyAddedCalls)
+        {
+            return "On the call the patch adds, and only there: a call in context lines is not reported.";
+        }
+
+        return "On a line the patch adds, once per effect (the call or field write at the end of the path):\n\n"
+            + "- at the call (or field write) itself when the patch adds it, whatever else it adds on the way; a call whose "
+            + "arguments only change in place is not new;\n"
+            + "- else at the registration that makes the entry point late, when the patch adds it "
+            + (rule.Needs.AnyRegistration ? "(a handler registered on several added lines: the first);\n" : "(a `.probe =` line);\n")
+            + "- else at the first element the patch adds on the path from the entry point to the effect, counting from the "
+            + "entry: the added call of a helper from probe() when an earlier commit added the helper and its call of the "
+            + "API, the message naming the added call.\n\n"
+            + "A path the patch adds nothing to is not reported; a call the patch only moves within its function adds nothing. "
+            + "The parts of one series are analysed together, so the finding is in the part with the first of those lines "
+            + "that applies; `check --git` reports an effect reached by a later commit only when no earlier commit of the "
+            + "range reported it.";
     }
 }

@@ -21,7 +21,11 @@ public sealed record RuleMetadata(
     string BadExample,
     string GoodExample,
     IReadOnlyList<string> References,
-    RuleNeeds Needs);
+    RuleNeeds Needs)
+{
+    /// <summary>The rule judges the added call alone, not the paths to it: a path the patch completes is no finding of it.</summary>
+    public bool OnlyAddedCalls { get; init; }
+}
 
 /// <summary>The cheap pre-check of a rule: the callees, fields and registrations it cares about.</summary>
 /// <param name="Callees">Function names whose added calls matter.</param>

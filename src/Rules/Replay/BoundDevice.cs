@@ -35,7 +35,7 @@ internal sealed class BoundDevice
         scope.CloseOver(graph, path.Entry.Function, path.Entry.File);
         foreach (var call in path.Calls)
         {
-            var callee = walker.Resolve(call.Callee, call.File);
+            var callee = walker.ResolveCall(call);
             var next = new BoundDevice();
             if (callee is { Parameters.Count: > 0 })
             {

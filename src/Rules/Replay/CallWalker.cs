@@ -24,6 +24,9 @@ internal sealed class CallWalker
     /// <summary>The definition a call of <paramref name="name"/> from <paramref name="fromFile"/> reaches, if the graph has it.</summary>
     public FunctionNode? Resolve(string name, string fromFile) => graph.Resolve(name, fromFile);
 
+    /// <summary>The definition a call site reaches (through an ops table too), if the graph has it.</summary>
+    public FunctionNode? ResolveCall(CallSite call) => graph.ResolveCall(call);
+
     /// <summary>The function node for a name in a file, if the graph has it.</summary>
     public FunctionNode? Find(string name, string file) => graph.Find(name, file);
 
@@ -63,7 +66,7 @@ internal sealed class CallWalker
         foreach (var call in CallsIn(function, file))
         {
             // An unresolved callee is still offered to the matcher: it may be mainline code the model knows.
-            var (name, calleeFile) = Resolve(call.Callee, call.File) is { } callee ? (callee.Name, callee.File) : (call.Callee, call.File);
+            var (name, calleeFile) = ResolveCall(call) is { } callee ? (callee.Name, callee.File) : (call.Callee, call.File);
             if (DownFrom(name, calleeFile, depth + 1, seen, match) is { } below)
             {
                 below.Insert(0, name);

@@ -6,8 +6,8 @@ namespace PatchBot.Rules.Replay;
 
 /// <summary>
 /// Finds the places where a patch adds an effect: added calls and field writes (corpus anchoring rules 1, 2
-/// and 4), and added registrations of handlers that have the effect without an added line of their own
-/// (rule 3).
+/// and 4), added registrations of handlers that have the effect without an added line of their own
+/// (rule 3), and effects already there whose path from an entry point the patch completes (rule 7).
 /// </summary>
 internal sealed class EffectFinder
 {
@@ -150,6 +150,79 @@ internal sealed class EffectFinder
         }
 
         return sites;
+    }
+
+    /// <summary>
+    /// Path-completed sites (corpus anchoring rule 7): effects on lines the patch does not add (context, or a call changed in place) whose
+    /// path from an entry point holds an element the patch adds: a call on the path, or the registration of the
+    /// entry. One site per effect and anchor (the first added element counting from the entry), holding the paths
+    /// that share it. Paths whose entry registration is added are left to the registration-only sites when
+    /// <paramref name="registrationOnly"/> holds the effect (corpus anchoring rule 3).
+    /// </summary>
+    /// <param name="direct">The sites of added effect lines (<see cref="Direct"/>): their lines are anchors of their own.</param>
+    public List<EffectSite> Completed(IReadOnlySet<KernelEffect> effects, IReadOnlyList<EffectSite> direct, IReadOnlySet<KernelEffect> registrationOnly)
+    {
+        var sites = new List<EffectSite>();
+        var added = new AddedElements(graph);
+        if (!added.Any)
+        {
+            return sites;
+        }
+
+        var directCalls = direct.Select(s => s.Call).OfType<CallSite>().ToHashSet(ReferenceEqualityComparer.Instance);
+        var directWrites = direct.Select(s => s.Assignment).OfType<Assignment>().ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var call in graph.Calls)
+        {
+            if (call.LineKind == DiffLineKind.Removed || directCalls.Contains(call)
+                || ApiOf(call) is not { } api || !effects.Contains(api.Effect) || model.Exemption(call.File, api.Effect) is not null)
+            {
+                continue;
+            }
+
+            var site = new EffectSite(api.Effect, SiteKind.Call, call.File, call.Line, call.Caller, call.Callee, call.Origin,
+                [call.Callee], Call: call, Api: api);
+            sites.AddRange(Anchored(site, added, registrationOnly.Contains(api.Effect)));
+        }
+
+        foreach (var assignment in graph.Assignments)
+        {
+            if (assignment.LineKind == DiffLineKind.Removed || directWrites.Contains(assignment)
+                || model.EffectOf(assignment) is not { } effect || !effects.Contains(effect.Effect)
+                || model.Exemption(assignment.File, effect.Effect) is not null)
+            {
+                continue;
+            }
+
+            var label = $"{assignment.Target} {assignment.Operator} {assignment.Value}";
+            var site = new EffectSite(effect.Effect, SiteKind.FieldWrite, assignment.File, assignment.Line, assignment.Function,
+                assignment.Target, assignment.Origin, [label], Assignment: assignment);
+            sites.AddRange(Anchored(site, added, registrationOnly.Contains(effect.Effect)));
+        }
+
+        return sites;
+    }
+
+    /// <summary>The site once per anchor line, with the paths whose first added element is on that line.</summary>
+    private IEnumerable<EffectSite> Anchored(EffectSite site, AddedElements added, bool registrationsElsewhere)
+    {
+        var byLine = new Dictionary<(string File, int Line, string Origin), (SiteAnchor Anchor, List<CallPath> Paths)>();
+        foreach (var path in walker.PathsTo(site.Function, site.File))
+        {
+            if (added.First(path) is not { } anchor || (registrationsElsewhere && anchor.Registration is not null))
+            {
+                continue;
+            }
+
+            var key = (anchor.File, anchor.Line, anchor.Origin);
+            if (!byLine.TryGetValue(key, out var group))
+            {
+                byLine[key] = group = (anchor, []);
+            }
+
+            group.Paths.Add(path);
+        }
+
+        return byLine.Values.Select(g => site with { Anchor = g.Anchor, Paths = g.Paths });
     }
 
     /// <summary>The added line that makes a registration new: the #define's DECLARE line when added, else the registering line.</summary>

@@ -32,7 +32,7 @@ internal sealed class Replayer
         }
         else
         {
-            foreach (var path in walker.PathsTo(site.Function, site.File))
+            foreach (var path in site.Paths ?? walker.PathsTo(site.Function, site.File))
             {
                 if (Verdict(path.Entry, path.Calls, consumer, effect.After) is { } v)
                 {
