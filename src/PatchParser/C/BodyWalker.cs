@@ -15,6 +15,14 @@ internal sealed class BodyWalker(FragmentWalk walk)
 
     private readonly TokenBuffer _t = walk.Tokens;
 
+    // An assignment chain (a = b = c = ... = 0;): each '=' of a statement continues the scans of the '=' before it
+    // instead of starting again at the statement's start, so a chain costs linear time, not quadratic.
+    private int _chainStmt = -1;
+    private int _chainOp;
+    private int _chainDs;
+    private int _chainValueEnd = -1;
+    private bool _chainNested; // the declarator scan stepped into a bracket it could not skip: no resuming
+
     /// <summary>Walks from <paramref name="i"/> at brace depth <paramref name="startDepth"/> until the body closes.</summary>
     public void Walk(ref int i, int startDepth, FunctionScope scope)
     {
@@ -275,19 +283,34 @@ internal sealed class BodyWalker(FragmentWalk walk)
             return;
         }
 
-        // The declarator starts after the last ',' at depth 0 (int a = 1, b = 2;).
-        int ds = stmtStart;
-        for (int k = stmtStart; k < op; k++)
+        // The declarator starts after the last ',' at depth 0 (int a = 1, b = 2;). In a chain, the scan resumes at the
+        // previous '=' of the statement when that one was at the statement's top level.
+        bool resume = _chainStmt == stmtStart && _chainOp < op && !_chainNested;
+        int ds = resume ? _chainDs : stmtStart;
+        bool nested = false;
+        for (int k = resume ? _chainOp + 1 : stmtStart; k < op; k++)
         {
-            if ((_t.IsP(k, '(') || _t.IsP(k, '[') || _t.IsP(k, '{')) && _t.Match[k] >= 0 && _t.Match[k] < op)
+            if (_t.IsP(k, '(') || _t.IsP(k, '[') || _t.IsP(k, '{'))
             {
-                k = _t.Match[k];
+                if (_t.Match[k] >= 0 && _t.Match[k] < op)
+                {
+                    k = _t.Match[k];
+                }
+                else
+                {
+                    nested = true;
+                }
             }
             else if (_t.IsP(k, ','))
             {
                 ds = k + 1;
             }
         }
+
+        // Every bracket since the previous '=' closes before this one: the previous value scan passed over this '='
+        // at its own level and, unless it stopped before, ends where this one's would.
+        int knownValueEnd = resume && !nested && op < _chainValueEnd ? _chainValueEnd : -1;
+        (_chainStmt, _chainOp, _chainDs, _chainNested, _chainValueEnd) = (stmtStart, op, ds, nested, -1);
 
         if (ds >= op)
         {
@@ -315,8 +338,8 @@ internal sealed class BodyWalker(FragmentWalk walk)
             target = _t.JoinBounded(ds, op, MaxExpressionChars);
         }
 
-        int valueEnd = op + 1;
-        while (valueEnd < _t.Count && !_t.IsP(valueEnd, ';') && !_t.IsP(valueEnd, ',') && !_t.IsP(valueEnd, ')') && !_t.IsP(valueEnd, '}'))
+        int valueEnd = knownValueEnd >= 0 ? knownValueEnd : op + 1;
+        while (knownValueEnd < 0 && valueEnd < _t.Count && !_t.IsP(valueEnd, ';') && !_t.IsP(valueEnd, ',') && !_t.IsP(valueEnd, ')') && !_t.IsP(valueEnd, '}'))
         {
             if ((_t.IsP(valueEnd, '(') || _t.IsP(valueEnd, '[') || _t.IsP(valueEnd, '{')) && _t.Match[valueEnd] >= 0)
             {
@@ -325,6 +348,8 @@ internal sealed class BodyWalker(FragmentWalk walk)
 
             valueEnd++;
         }
+
+        _chainValueEnd = valueEnd;
 
         walk.Facts.Assignments.Add(new Assignment(scope.Name, walk.Fragment.Path, walk.Fragment.FileLine(_t[op].Line), target,
             _t.Str(op), _t.JoinBounded(op + 1, Math.Min(valueEnd, _t.Count), MaxExpressionChars), kind, walk.Origin));
