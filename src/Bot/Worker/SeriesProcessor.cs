@@ -308,7 +308,23 @@ internal sealed class SeriesProcessor(
                 continue;
             }
 
-            CheckSeries(series, members, now);
+            try
+            {
+                CheckSeries(series, members, now);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One series that cannot be checked or answered never stops the loop (nor, after a restart, the bot):
+                // its messages are set aside with the reason, as a message that cannot be classified is.
+                foreach (var m in members)
+                {
+                    store.SetMessageState(m.RowId, MessageStates.Skipped, "failed: " + e.Message);
+                }
+
+                metrics.Count("patchbot_messages_total", "failed", members.Count);
+                BotLog.MessageFailed(logger, e, members[0].Item.MessageId ?? SeriesAnalyzer.OriginOf(members[0].Item), e.Message);
+            }
+
             foreach (var m in members)
             {
                 cache.Remove(m.RowId);
