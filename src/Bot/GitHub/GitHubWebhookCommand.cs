@@ -17,7 +17,7 @@ internal static class GitHubWebhookCommand
     public static Command Create(TextWriter stderr)
     {
         var port = new Option<int?>("--port") { Description = "TCP port of the webhook endpoint (default 8080)." };
-        var listen = new Option<string?>("--listen") { Description = "Address to listen on: * (default) or e.g. 127.0.0.1." };
+        var listen = new Option<string?>("--listen") { Description = "Address to listen on: * (default), localhost, or an IP address such as 127.0.0.1 (behind a reverse proxy)." };
         var path = new Option<string?>("--path") { Description = "Path that receives deliveries (default /webhook)." };
         var apiUrl = new Option<string?>("--api-url") { Description = "REST API root: https://api.github.com/ (default) or https://HOST/api/v3/ for GitHub Enterprise Server." };
         var mode = new Option<string?>("--mode") { Description = "check-run (GitHub App token) or status-comment (plain token)." };

@@ -41,9 +41,6 @@ internal sealed partial class GitHubWebhookListener(
     /// <summary>Completes once the port is bound (tests wait on it).</summary>
     public Task Listening => listening.Task;
 
-    /// <summary>The port bound (the configured one; tests may configure 0).</summary>
-    public int BoundPort { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var app = Build();
@@ -62,9 +59,6 @@ internal sealed partial class GitHubWebhookListener(
 
         try
         {
-            BoundPort = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses
-                .Select(a => BindingAddress.Parse(a).Port).FirstOrDefault() ?? options.Port;
             LogListening(logger, where, options.Path);
             listening.TrySetResult();
             await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);

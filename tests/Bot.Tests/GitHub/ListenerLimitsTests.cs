@@ -146,6 +146,19 @@ public sealed class ListenerLimitsTests(PrismServer prism)
     }
 
     [Fact]
+    public void A_port_in_use_stops_github_webhook_with_exit_1_and_says_why()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var run = CliProcess.Run(["github-webhook", "--listen", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-url", prism.BaseUrl.ToString()],
+            environment: new Dictionary<string, string> { ["GITHUB_TOKEN"] = WebhookHost.Token, ["GITHUB_WEBHOOK_SECRET"] = WebhookHost.Secret });
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"GitHub webhook cannot listen on http://127.0.0.1:{port}/", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("patchbot github-webhook: stopped after a failure", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Too_many_headers_are_refused_with_431()
     {
         await using var host = await WebhookHost.StartAsync(prism.BaseUrl, new PrismTransport());
