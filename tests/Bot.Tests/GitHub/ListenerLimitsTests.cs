@@ -132,17 +132,32 @@ public sealed class ListenerLimitsTests(PrismServer prism)
         await using var host = await WebhookHost.StartAsync(prism.BaseUrl, new PrismTransport(), o => o.MaxPayloadBytes = 4096);
         byte[] big = Encoding.UTF8.GetBytes("{\"zen\":\"" + new string('x', 10_000) + "\"}");
         string signature = WebhookSignature.Sign(WebhookHost.Secret, big);
-        Assert.Equal(413, await host.PostAsync("ping", big, signature));
+        string head = $"POST /webhook HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: ping\r\nX-Hub-Signature-256: {signature}\r\n";
 
-        // Chunked: no Content-Length to refuse it by; Kestrel stops the read at the limit.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{host.Port}/webhook") { Content = new StreamContent(new MemoryStream(big)) };
-        request.Headers.TransferEncodingChunked = true;
-        request.Headers.Add("X-GitHub-Event", "ping");
-        request.Headers.Add("X-Hub-Signature-256", signature);
-        using var response = await http.SendAsync(request);
-        Assert.Equal(413, (int)response.StatusCode);
+        // Announced: refused from the Content-Length alone, before any of the body is sent.
+        Assert.StartsWith("HTTP/1.1 413", await ExchangeAsync(host.Port, Encoding.ASCII.GetBytes(head + $"Content-Length: {big.Length}\r\n\r\n")), StringComparison.Ordinal);
+
+        // Chunked: no length to refuse it by; Kestrel stops the read at the limit.
+        var chunked = new MemoryStream();
+        chunked.Write(Encoding.ASCII.GetBytes(head + "Transfer-Encoding: chunked\r\n\r\n"));
+        chunked.Write(Encoding.ASCII.GetBytes($"{big.Length:x}\r\n"));
+        chunked.Write(big);
+        chunked.Write("\r\n0\r\n\r\n"u8);
+        Assert.StartsWith("HTTP/1.1 413", await ExchangeAsync(host.Port, chunked.ToArray()), StringComparison.Ordinal);
         Assert.Equal(200, await host.PostAsync("ping", Ping, WebhookSignature.Sign(WebhookHost.Secret, Ping)));
+    }
+
+    /// <summary>Sends <paramref name="request"/> on a new connection and reads the start of the answer.</summary>
+    private static async Task<string> ExchangeAsync(int port, byte[] request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(request);
+        var answer = new byte[512];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read = await stream.ReadAsync(answer, wait.Token);
+        return Encoding.ASCII.GetString(answer, 0, read);
     }
 
     [Fact]
