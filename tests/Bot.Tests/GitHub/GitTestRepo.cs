@@ -4,7 +4,7 @@ namespace PatchBot.Bot.Tests.GitHub;
 /// A real git repository made for a test in a temporary folder: a PCI driver, then a good commit (a comment),
 /// a bad one (pci_add_dma_alias() from probe()) and a fix (the alias moved to a header fixup).
 /// </summary>
-internal sealed class GitTestRepo : IDisposable
+internal sealed class GitTestRepo : ScratchGitRepo
 {
     public const string Driver = "drivers/misc/foo/foo-pci.c";
 
@@ -29,9 +29,10 @@ internal sealed class GitTestRepo : IDisposable
 
         """;
 
-    private GitTestRepo(string path) => Path = path;
-
-    public string Path { get; }
+    private GitTestRepo()
+        : base("patchbot-git-", "main")
+    {
+    }
 
     public string BaseSha { get; private set; } = string.Empty;
 
@@ -44,11 +45,7 @@ internal sealed class GitTestRepo : IDisposable
     /// <summary>Lines added above the driver in the first commit, to move every line number.</summary>
     public static GitTestRepo Create(int padding = 0)
     {
-        var repo = new GitTestRepo(Directory.CreateTempSubdirectory("patchbot-git-").FullName);
-        repo.Git("init", "-q", "-b", "main", ".");
-        repo.Git("config", "user.email", "dev@example.org");
-        repo.Git("config", "user.name", "Dev Eloper");
-        repo.Git("config", "commit.gpgsign", "false");
+        var repo = new GitTestRepo();
 
         string text = string.Concat(Enumerable.Repeat("/* padding */\n", padding)) + Base.Replace("\r\n", "\n", StringComparison.Ordinal);
         repo.Write(text);
@@ -70,36 +67,5 @@ internal sealed class GitTestRepo : IDisposable
         return repo;
     }
 
-    public string Git(params string[] args)
-    {
-        var (code, stdout, stderr) = NpmTools.Run("git", args, TimeSpan.FromSeconds(60), Path);
-        Assert.True(code == 0, $"git {string.Join(' ', args)}: {stderr}");
-        return stdout.Trim();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
-
-    private void Write(string text)
-    {
-        string file = System.IO.Path.Combine(Path, Driver);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, text);
-    }
-
-    private string Commit(string subject)
-    {
-        Git("add", "-A");
-        Git("commit", "-q", "-m", subject, "-m", "Signed-off-by: Dev Eloper <dev@example.org>");
-        return Git("rev-parse", "HEAD");
-    }
+    private void Write(string text) => Write(Driver, text);
 }

@@ -7,22 +7,19 @@ namespace PatchBot.Bot.Tests.Tree;
 /// see <see cref="RepoPaths.KernelTree"/>) and what makes a folder a kernel checkout (MAINTAINERS, Kconfig,
 /// include/linux, drivers): commits, branches and patches are made with git itself, as a developer would.
 /// </summary>
-internal sealed class KernelGitRepo : IDisposable
+internal sealed class KernelGitRepo : ScratchGitRepo
 {
-    private KernelGitRepo(string path) => Path = path;
-
-    public string Path { get; }
+    private KernelGitRepo()
+        : base("patchbot-kgit-", "master")
+    {
+    }
 
     /// <summary>A checkout whose first commit holds <paramref name="files"/> as the kernel tree has them.</summary>
     public static KernelGitRepo Create(params string[] files)
     {
         string kernel = RepoPaths.KernelTree;
         Assert.True(File.Exists(System.IO.Path.Combine(kernel, "MAINTAINERS")), $"kernel tree missing at {kernel}: run scripts/install-deps.sh");
-        var repo = new KernelGitRepo(Directory.CreateTempSubdirectory("patchbot-kgit-").FullName);
-        repo.Git("init", "-q", "-b", "master", ".");
-        repo.Git("config", "user.email", "dev@example.org");
-        repo.Git("config", "user.name", "Dev Eloper");
-        repo.Git("config", "commit.gpgsign", "false");
+        var repo = new KernelGitRepo();
         foreach (var file in files.Concat(["MAINTAINERS", "Kconfig"]))
         {
             repo.Write(file, File.ReadAllText(System.IO.Path.Combine(kernel, file)));
@@ -35,13 +32,6 @@ internal sealed class KernelGitRepo : IDisposable
 
     public string Read(string file) => File.ReadAllText(System.IO.Path.Combine(Path, file));
 
-    public void Write(string file, string text)
-    {
-        string full = System.IO.Path.Combine(Path, file);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-    }
-
     /// <summary>Replaces <paramref name="anchor"/> (which must be there) in <paramref name="file"/>.</summary>
     public void Edit(string file, string anchor, string replacement)
     {
@@ -50,36 +40,10 @@ internal sealed class KernelGitRepo : IDisposable
         Write(file, text.Replace(anchor, replacement, StringComparison.Ordinal));
     }
 
-    public string Commit(string subject)
-    {
-        Git("add", "-A");
-        Git("commit", "-q", "-m", subject, "-m", "Signed-off-by: Dev Eloper <dev@example.org>");
-        return Git("rev-parse", "HEAD");
-    }
-
     /// <summary>The last <paramref name="count"/> commits as git format-patch writes them, each to a file outside the checkout.</summary>
     public IReadOnlyList<string> FormatPatch(int count, string outDir, params string[] extra)
     {
         Git(["format-patch", "-q", "-o", outDir, $"-{count}", .. extra]);
         return Directory.GetFiles(outDir, "*.patch").Order(StringComparer.Ordinal).ToList();
-    }
-
-    public string Git(params string[] args)
-    {
-        var (code, stdout, stderr) = NpmTools.Run("git", args, TimeSpan.FromSeconds(60), Path);
-        Assert.True(code == 0, $"git {string.Join(' ', args)}: {stderr}");
-        return stdout.Trim();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
     }
 }
