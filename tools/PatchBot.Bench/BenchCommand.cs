@@ -71,6 +71,11 @@ internal static class BenchCommand
         {
             Description = "Measure only the tree index of --tree (cold and warm), nothing of the mbox.",
         };
+        var git = new Option<string[]>("--git")
+        {
+            Description = "With --tree-only: --tree is a git clone; index these commits from its objects, in order (the first cold, each next one seeded from the one before: the cost of a new base).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var floorOnly = new Option<bool>(FloorOnlyOption)
         {
             Description = "Measure the floor once and print it as one line (used by the bench itself to measure the floor under workstation GC).",
@@ -78,7 +83,7 @@ internal static class BenchCommand
         };
         var root = new RootCommand("Measure throughput and memory of the check pipeline against MimeKit alone.")
         {
-            mbox, threads, repeat, scale, tree, treeOnly, patchbot, floorOnly,
+            mbox, threads, repeat, scale, tree, treeOnly, git, patchbot, floorOnly,
         };
         root.SetAction(parse =>
         {
@@ -98,6 +103,11 @@ internal static class BenchCommand
                 }
 
                 stdout.WriteLine($"machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}, server GC {GCSettings.IsServerGC}");
+                if (parse.GetValue(git) is { Length: > 0 } commits)
+                {
+                    return GitTreeBench(treeDir, commits, Math.Max(1, parse.GetValue(threads)), stdout, stderr);
+                }
+
                 for (int r = 0; r < Math.Max(1, parse.GetValue(repeat)); r++)
                 {
                     TreeBench(treeDir, Math.Max(1, parse.GetValue(threads)), stdout, indexOnly: true);
@@ -479,6 +489,42 @@ internal static class BenchCommand
 
         times.Sort();
         return (Path.GetFileName(one), times[runs / 2], runs);
+    }
+
+    /// <summary>The index of each commit of a git clone, from its objects: the first in a fresh cache folder, each next one
+    /// seeded from the caches before it (what serve pays for a new base), then the first again from its own cache.</summary>
+    private static int GitTreeBench(string repository, string[] revisions, int threads, TextWriter o, TextWriter e)
+    {
+        var cache = Directory.CreateTempSubdirectory("patchbot-bench-cache-");
+        try
+        {
+            var ids = new List<string>();
+            foreach (var rev in revisions)
+            {
+                if (GitCommitTree.Resolve(repository, rev) is not { } id)
+                {
+                    e.WriteLine($"patchbot-bench: --git {rev}: not a commit of {repository}");
+                    return UsageError;
+                }
+
+                ids.Add(id);
+            }
+
+            foreach (var (id, what) in ids.Select((id, i) => (id, i == 0 ? "cold" : "seeded")).Append((ids[0], "warm")))
+            {
+                ResetPeak();
+                var cpu = CpuTime();
+                var run = Time(() => TreeIndex.LoadOrBuild(new GitCommitFiles(repository, id), cache.FullName, out var s, threads) is { } i ? s : null);
+                var stats = run.Value!;
+                o.WriteLine(string.Create(Inv, $"git index {id[..12]} {what}: {stats.Files} files ({stats.Reindexed} read), {stats.Functions} functions in {Sec(run.Elapsed)} (CPU {(CpuTime() - cpu).TotalSeconds:0.0} s, peak RSS {PeakRss() / (1024 * 1024)} MB); load {LoadAverage()}"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
     }
 
     private static void TreeBench(string root, int threads, TextWriter o, bool indexOnly = false)

@@ -15,7 +15,7 @@ namespace PatchBot.Engine.Check;
 /// identical whatever the number of threads. One input that cannot be read is reported and the others are still
 /// checked.
 /// </summary>
-internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analysis, KernelTree? tree = null)
+internal sealed class CheckRunner(CheckSettings settings, AnalysisOptions analysis, SourceTree? tree = null)
 {
     private readonly List<InputReport> _inputs = [];
     private readonly List<AnalysisUnit> _closed = [];

@@ -28,7 +28,7 @@ internal sealed record SeriesGraph(
 /// </summary>
 /// <param name="patchesHoldWholeFiles">The patches carry their whole files as context (commits of the checkout
 /// that is the tree, <c>check --git</c>): they are not applied to the tree, which only adds the callers in other files.</param>
-internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, KernelTree? tree = null, bool patchesHoldWholeFiles = false)
+internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? graphOptions = null, SourceTree? tree = null, bool patchesHoldWholeFiles = false)
 {
     /// <summary>Caller files added from the tree per series, at most.</summary>
     public const int MaxCallerFiles = 12;

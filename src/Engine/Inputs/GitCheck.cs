@@ -11,7 +11,7 @@ internal static class GitCheck
     public static readonly TimeSpan GitTimeout = TimeSpan.FromMinutes(2);
 
     /// <param name="tree">The kernel checkout whose index gives the callers in files a commit does not touch, or null.</param>
-    public static (CheckReport Report, IReadOnlyList<InputError> Errors) Run(CheckSettings settings, AnalysisOptions analysis, KernelTree? tree = null)
+    public static (CheckReport Report, IReadOnlyList<InputError> Errors) Run(CheckSettings settings, AnalysisOptions analysis, SourceTree? tree = null)
     {
         string range = settings.GitRange ?? throw new ArgumentException("no git range", nameof(settings));
         var git = new GitCli(Directory.GetCurrentDirectory(), GitTimeout);

@@ -13,7 +13,7 @@ namespace PatchBot.Engine.Inputs;
 /// does not touch come from the tree's index, as in tree mode. A finding that only completes a path (the commit
 /// adds a call on the way to an effect an earlier commit of the range was already reported for) is not repeated.
 /// </summary>
-internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail, KernelTree? tree = null)
+internal sealed class GitCommitChecker(AnalysisOptions analysis, MailOptions mail, SourceTree? tree = null)
 {
     public CheckReport Check(IReadOnlyList<CommitPatch> commits, IReadOnlyList<string> rangeProblems)
     {

@@ -1,10 +1,7 @@
 namespace PatchBot.Engine.Tree;
 
-/// <summary>
-/// A kernel checkout used by tree mode: the files a patch touches are read from it (and the patch applied
-/// in memory), and its index answers who calls a changed function in other files.
-/// </summary>
-internal sealed class KernelTree
+/// <summary>A kernel checkout (a folder) used by tree mode; its index is cached and refreshed by file size and time.</summary>
+internal sealed class KernelTree : SourceTree
 {
     private readonly Lazy<TreeIndex> _index;
 
@@ -18,11 +15,11 @@ internal sealed class KernelTree
 
     public string Root { get; }
 
-    /// <summary>The index of the whole tree, built (or loaded from its cache) on first use.</summary>
-    public TreeIndex Index => _index.Value;
+    public override string Name => Root;
 
-    /// <summary>The text of <paramref name="path"/> (a path in the tree), or false when the tree has no such file.</summary>
-    public bool TryRead(string path, out string text)
+    public override TreeIndex Index => _index.Value;
+
+    public override bool TryRead(string path, out string text)
     {
         text = string.Empty;
         string full = Path.GetFullPath(Path.Combine(Root, path));

@@ -106,20 +106,26 @@ internal sealed class TreeIndex
         return result;
     }
 
-    /// <summary>Loads the cached index of <paramref name="root"/> from <paramref name="cacheDirectory"/>, refreshing changed files, or builds it.</summary>
-    public static TreeIndex LoadOrBuild(string root, string cacheDirectory, out TreeIndexStats stats, int threads = 0)
+    /// <summary>Loads the cached index of the folder <paramref name="root"/> from <paramref name="cacheDirectory"/>, refreshing changed files, or builds it.</summary>
+    public static TreeIndex LoadOrBuild(string root, string cacheDirectory, out TreeIndexStats stats, int threads = 0) =>
+        LoadOrBuild(new FolderFiles(root), cacheDirectory, out stats, threads);
+
+    /// <summary>Loads the cached index of <paramref name="source"/> from <paramref name="cacheDirectory"/>, refreshing
+    /// changed files, or builds it (starting from the newest cache of a related source, another commit of the same
+    /// clone, when there is no cache of its own).</summary>
+    public static TreeIndex LoadOrBuild(TreeFiles source, string cacheDirectory, out TreeIndexStats stats, int threads = 0)
     {
         var clock = Stopwatch.StartNew();
-        root = Path.GetFullPath(root);
-        string cacheFile = Path.Combine(cacheDirectory, "tree-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16] + ".idx");
+        string root = source.Identity;
+        string cacheFile = Path.Combine(cacheDirectory, source.CacheName);
         int workerCount = threads > 0 ? threads : Environment.ProcessorCount;
-        var loading = Task.Run(() => TryRead(cacheFile, root));
-        var sources = EnumerateSources(root, workerCount);
+        var loading = Task.Run(() => TryRead(cacheFile, root) ?? TryReadSeed(cacheDirectory, source));
+        var sources = source.List(workerCount);
         var cached = loading.GetAwaiter().GetResult();
         var cachedIds = cached is null ? null : new TreeIndex(root, cached);
 
         var stale = new List<int>();
-        bool same = cachedIds is not null && cachedIds.FileCount == sources.Count;
+        bool same = cachedIds is not null && cachedIds.FileCount == sources.Count && cached!.Identity == root;
         for (int i = 0; i < sources.Count; i++)
         {
             var (rel, length, ticks) = sources[i];
@@ -143,10 +149,10 @@ internal sealed class TreeIndex
         var interner = new NameInterner();
         var fresh = new FileFunctions[stale.Count];
         Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = workerCount },
-            () => new Worker(interner),
+            () => new Worker(interner, source.OpenReader()),
             (i, _, worker) =>
             {
-                fresh[i] = worker.Index(Path.Combine(root, sources[stale[i]].Path));
+                fresh[i] = worker.Index(sources[stale[i]]);
                 return worker;
             },
             worker => worker.Release());
@@ -174,8 +180,9 @@ internal sealed class TreeIndex
             }
         }
 
-        var model = Model.Build(sources, functions, tables);
+        var model = Model.Build(sources, functions, tables, root);
         TryWrite(cacheFile, root, model);
+        PruneSeeds(cacheDirectory, source, cacheFile);
         var index = new TreeIndex(root, model);
         stats = new TreeIndexStats(index.FileCount, stale.Count, index.FunctionCount, clock.Elapsed, FromCache: cachedIds is not null);
         return index;
@@ -205,23 +212,24 @@ internal sealed class TreeIndex
     private readonly record struct FileFunctions(int Table, int[] Names, byte[] Static, int[] Lines, int[] CalleeStart, int[] Callees);
 
     /// <summary>Reads and indexes one file with reused buffers: bytes widened to chars (Latin-1), no string for the text.</summary>
-    private sealed class Worker(NameInterner interner)
+    private sealed class Worker(NameInterner interner, TreeFiles.Reader reader)
     {
         private static readonly FileFunctions Empty = new(0, [], [], [], [0], []);
 
         private byte[] _bytes = new byte[256 * 1024];
         private char[] _chars = new char[256 * 1024];
 
-        /// <summary>Gives back the read buffers once the worker is done.</summary>
+        /// <summary>Gives back the read buffers and the reader once the worker is done.</summary>
         public void Release()
         {
             _bytes = [];
             _chars = [];
+            reader.Dispose();
         }
 
-        public FileFunctions Index(string path)
+        public FileFunctions Index(in TreeFile file)
         {
-            var list = Read(path);
+            var list = Read(file);
             int calleeCount = 0;
             foreach (var f in list)
             {
@@ -248,37 +256,21 @@ internal sealed class TreeIndex
 
         private int Id(string name) => interner.IdOf(name);
 
-        private IReadOnlyList<IndexedFunction> Read(string path)
+        private IReadOnlyList<IndexedFunction> Read(in TreeFile file)
         {
-            try
-            {
-                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-                long size = RandomAccess.GetLength(handle);
-                if (size > int.MaxValue / 4)
-                {
-                    return [];
-                }
-
-                if (_bytes.Length < size)
-                {
-                    _bytes = new byte[Math.Max(size, _bytes.Length * 2)];
-                    _chars = new char[_bytes.Length];
-                }
-
-                int length = 0;
-                int n;
-                while (length < size && (n = RandomAccess.Read(handle, _bytes.AsSpan(length, (int)size - length), length)) > 0)
-                {
-                    length += n;
-                }
-
-                int chars = Encoding.Latin1.GetChars(_bytes.AsSpan(0, length), _chars);
-                return FunctionIndexer.Index(_chars.AsSpan(0, chars), interner);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            int length = reader.Read(file, ref _bytes, int.MaxValue / 4);
+            if (length < 0)
             {
                 return [];
             }
+
+            if (_chars.Length < length)
+            {
+                _chars = new char[_bytes.Length];
+            }
+
+            int chars = Encoding.Latin1.GetChars(_bytes.AsSpan(0, length), _chars);
+            return FunctionIndexer.Index(_chars.AsSpan(0, chars), interner);
         }
     }
 
@@ -310,45 +302,10 @@ internal sealed class TreeIndex
         return Path.Combine(baseDir, "patchbot");
     }
 
-    /// <summary>Every .c file under <paramref name="root"/> (relative path with '/', size, write time), sorted by path;
-    /// the top-level folders are walked in parallel.</summary>
-    private static List<(string Path, long Length, long Ticks)> EnumerateSources(string root, int workers)
-    {
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint,
-        };
-        var top = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
-        var dirs = Directory.Exists(root) ? Directory.GetDirectories(root, "*", top) : [];
-        var parts = new List<(string, long, long)>[dirs.Length + 1];
-        parts[dirs.Length] = Walk(root, top, root);
-        Parallel.For(0, dirs.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => parts[i] = Walk(dirs[i], options, root));
-        var all = new List<(string Path, long Length, long Ticks)>(parts.Sum(p => p.Count));
-        foreach (var part in parts)
-        {
-            all.AddRange(part);
-        }
-
-        all.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return all;
-    }
-
-    private static List<(string, long, long)> Walk(string dir, EnumerationOptions options, string root)
-    {
-        int skip = root.Length + 1;
-        var files = new FileSystemEnumerable<(string, long, long)>(dir,
-            (ref FileSystemEntry e) => (e.ToFullPath()[skip..].Replace('\\', '/'), e.Length, e.LastWriteTimeUtc.UtcTicks), options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && e.FileName.EndsWith(".c", StringComparison.Ordinal),
-        };
-        return [.. files];
-    }
-
     /// <summary>The index as flat arrays (what the cache file holds).</summary>
     private sealed class Model
     {
+        public required string Identity { get; init; }          // the source (folder, or git repository and commit)
         public required string[] Paths { get; init; }           // sorted, ordinal
         public required long[] Lengths { get; init; }
         public required long[] Ticks { get; init; }
@@ -365,7 +322,7 @@ internal sealed class TreeIndex
         public required int[] DefinitionStart { get; init; }     // names + 1
         public required int[] Definitions { get; init; }         // function indexes
 
-        public static Model Build(List<(string Path, long Length, long Ticks)> files, FileFunctions[] functions, List<string[]> tables)
+        public static Model Build(List<TreeFile> files, FileFunctions[] functions, List<string[]> tables, string identity)
         {
             // One sorted table of every name; each source table's ids mapped into it (a sort of all the names with
             // their positions, no dictionary: the tables of a whole tree are large).
@@ -453,9 +410,10 @@ internal sealed class TreeIndex
             var (definitionStart, definitionList) = Invert(names.Count, functionName, null);
             return new Model
             {
+                Identity = identity,
                 Paths = [.. files.Select(f => f.Path)],
                 Lengths = [.. files.Select(f => f.Length)],
-                Ticks = [.. files.Select(f => f.Ticks)],
+                Ticks = [.. files.Select(f => f.Stamp)],
                 FileFunctionStart = fileStart,
                 FunctionFile = functionFile,
                 FunctionName = functionName,
@@ -616,7 +574,58 @@ internal sealed class TreeIndex
         }
     }
 
-    private static Model? TryRead(string cacheFile, string root)
+    /// <summary>The newest cache of a source related to <paramref name="source"/> (another commit of the same clone): its
+    /// files whose stamps match are taken as they are.</summary>
+    private static Model? TryReadSeed(string cacheDirectory, TreeFiles source)
+    {
+        if (source.SeedPrefix is not { } prefix || !Directory.Exists(cacheDirectory))
+        {
+            return null;
+        }
+
+        try
+        {
+            var newest = new DirectoryInfo(cacheDirectory).EnumerateFiles(prefix + "*.idx")
+                .Where(f => f.Name != source.CacheName)
+                .OrderByDescending(f => f.LastWriteTimeUtc)
+                .FirstOrDefault();
+            return newest is null ? null : TryRead(newest.FullName, identity: null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Caches kept per family of related sources (commits of one clone); older ones are deleted.</summary>
+    public const int CachesPerClone = 4;
+
+    private static void PruneSeeds(string cacheDirectory, TreeFiles source, string keep)
+    {
+        if (source.SeedPrefix is not { } prefix || !Directory.Exists(cacheDirectory))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var old in new DirectoryInfo(cacheDirectory).EnumerateFiles(prefix + "*.idx")
+                .Where(f => f.FullName != keep)
+                .OrderByDescending(f => f.LastWriteTimeUtc)
+                .Skip(CachesPerClone - 1))
+            {
+                old.Delete();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an old cache left behind only takes room
+        }
+    }
+
+    /// <summary>The cache of <paramref name="identity"/> at <paramref name="cacheFile"/>, or (identity null) whatever source it
+    /// holds; null when absent, unreadable, not this user's or inconsistent.</summary>
+    private static Model? TryRead(string cacheFile, string? identity)
     {
         byte[] data;
         try
@@ -636,7 +645,13 @@ internal sealed class TreeIndex
         try
         {
             var r = new SpanReader(data);
-            if (!r.Bytes(4).SequenceEqual(Magic) || r.Int() != FormatVersion || r.String() != root)
+            if (!r.Bytes(4).SequenceEqual(Magic) || r.Int() != FormatVersion)
+            {
+                return null;
+            }
+
+            string stored = r.String();
+            if (identity is not null && stored != identity)
             {
                 return null;
             }
@@ -645,6 +660,7 @@ internal sealed class TreeIndex
             var paths = pathTable.All();
             var model = new Model
             {
+                Identity = stored,
                 Paths = paths,
                 Lengths = r.Array<long>(),
                 Ticks = r.Array<long>(),
