@@ -50,7 +50,7 @@ internal sealed class PatchRepo : IDisposable
     public string Git(params string[] args) => MailServers.Run("git", args, TimeSpan.FromSeconds(60), env, Dir);
 
     /// <summary>format-patch the last <paramref name="count"/> commits with a cover letter titled <paramref name="title"/>, and send them to the list.</summary>
-    public void SendSeries(int count, int version, string title, bool cover = true)
+    public void SendSeries(int count, int version, string title, bool cover = true, params string[] formatPatchOptions)
     {
         string outDir = Path.Combine(Dir, "out-v" + version.ToString(CultureInfo.InvariantCulture));
         if (Directory.Exists(outDir))
@@ -69,6 +69,7 @@ internal sealed class PatchRepo : IDisposable
             fp.Add("-v" + version.ToString(CultureInfo.InvariantCulture));
         }
 
+        fp.AddRange(formatPatchOptions);
         Git([.. fp]);
         var files = Directory.GetFiles(outDir, "*.patch").Order(StringComparer.Ordinal).ToArray();
         string first = files[0];

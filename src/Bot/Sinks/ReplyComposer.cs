@@ -26,7 +26,14 @@ internal sealed record ReplyContent(
     IReadOnlyList<FindingKey> Fixed,
     int StillPresent,
     IReadOnlyList<int> Missing,
-    int? PreviousVersion);
+    int? PreviousVersion)
+{
+    /// <summary>The tree the series was analysed against and how it was chosen; null when none is configured.</summary>
+    public string? Tree { get; init; }
+
+    /// <summary>What was not analysed, as "file: reason" (the reply shows the first <see cref="ReplyComposer.MaxNotChecked"/>).</summary>
+    public IReadOnlyList<string> NotChecked { get; init; } = [];
+}
 
 /// <summary>Where a reply goes.</summary>
 internal sealed record ReplyAddresses(IReadOnlyList<MailboxAddress> To, IReadOnlyList<MailboxAddress> Cc);
@@ -78,6 +85,14 @@ internal static class ReplyComposer
         reply.Body = part;
         return reply;
     }
+
+    /// <summary>Lines of "Not analysed" a reply shows at most.</summary>
+    public const int MaxNotChecked = 5;
+
+    /// <summary>Whether a coverage note belongs in a reply: a gap in what was analysed. A part without C is not one
+    /// (documentation, Kconfig, bindings are simply not PatchBot's business).</summary>
+    public static bool IsWorthSaying(CoverageEntry entry) =>
+        !entry.Reason.StartsWith("no C in the patch", StringComparison.Ordinal);
 
     /// <summary>The most Message-IDs a reply's References header holds.</summary>
     public const int MaxReferences = 20;
@@ -149,6 +164,11 @@ internal static class ReplyComposer
         {
             sb.Append(inv, $"  patch:   {content.Parent.Subject}\n");
         }
+        if (content.Tree is not null)
+        {
+            sb.Append(inv, $"  tree:    {content.Tree}\n");
+        }
+
         if (content.Missing.Count > 0)
         {
             sb.Append(inv, $"  missing: {(content.Missing.Count == 1 ? "part" : "parts")} {string.Join(", ", content.Missing)} never arrived; PatchBot checked the parts it had\n");
@@ -182,6 +202,21 @@ internal static class ReplyComposer
 
             sb.Append(inv, $"why:   {Wrap(f.Explanation)}\n");
             sb.Append(inv, $"fix:   {Wrap(f.Fix)}\n");
+        }
+
+        if (content.NotChecked.Count > 0)
+        {
+            sb.Append('\n');
+            sb.Append("Not analysed:\n");
+            foreach (var line in content.NotChecked.Take(MaxNotChecked))
+            {
+                sb.Append(inv, $"  - {line}\n");
+            }
+
+            if (content.NotChecked.Count > MaxNotChecked)
+            {
+                sb.Append(inv, $"  - and {content.NotChecked.Count - MaxNotChecked} more\n");
+            }
         }
 
         if (content.Fixed.Count > 0)

@@ -94,4 +94,13 @@ internal static partial class BotLog
 
     [LoggerMessage(1403, LogLevel.Warning, "message {MessageId}: reply {ReplyId} was being sent when PatchBot stopped: {Outcome}")]
     public static partial void ReplyInterrupted(ILogger logger, string messageId, string replyId, string outcome);
+
+    [LoggerMessage(1500, LogLevel.Information, "series {MessageId}: analysed against {Tree}")]
+    public static partial void SeriesTree(ILogger logger, string messageId, string tree);
+
+    [LoggerMessage(1501, LogLevel.Information, "tree {Path}: fetched in {Elapsed}")]
+    public static partial void TreeFetched(ILogger logger, string path, TimeSpan elapsed);
+
+    [LoggerMessage(1502, LogLevel.Warning, "tree {Path}: git fetch failed: {Reason}; trying again in {Delay}")]
+    public static partial void TreeFetchFailed(ILogger logger, string path, string reason, TimeSpan delay);
 }

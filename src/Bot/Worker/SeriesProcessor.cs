@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Pipeline;
+using PatchBot.Engine.Tree;
+using System.Text.RegularExpressions;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
 using PatchBot.Bot.State;
@@ -23,7 +25,7 @@ namespace PatchBot.Bot.Worker;
 /// parts, with the same <see cref="SeriesAnalyzer"/> as <c>patchbot check</c>, recording findings and the replies to
 /// send in one transaction, and (3) hands the outbox to the <see cref="OutboxDispatcher"/>.
 /// </summary>
-internal sealed class SeriesProcessor(
+internal sealed partial class SeriesProcessor(
     BotStore store,
     MailIntake intake,
     OutboxDispatcher dispatcher,
@@ -31,6 +33,8 @@ internal sealed class SeriesProcessor(
     IOptions<SeriesOptions> seriesOptions,
     IOptions<DeliveryOptions> delivery,
     IOptions<SmtpOptions> smtp,
+    IOptions<TreeOptions> treeOptions,
+    GitTrees trees,
     BotMetrics metrics,
     TimeProvider time,
     ICrashPoints crashPoints,
@@ -38,12 +42,14 @@ internal sealed class SeriesProcessor(
 {
     private readonly Dictionary<long, Parsed> cache = [];
     private SeriesAnalyzer? analyzer;
+    private AnalysisOptions analysis = AnalysisOptions.Default;
 
     private sealed record Parsed(long RowId, MimeMessage Message, MailItem Item, DateTimeOffset ReceivedAt, string Source);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        analyzer = new SeriesAnalyzer(AnalysisOptions.Default with { Config = LoadRulesConfig() });
+        analysis = AnalysisOptions.Default with { Config = LoadRulesConfig() };
+        analyzer = new SeriesAnalyzer(analysis);
         while (!stoppingToken.IsCancellationRequested)
         {
             metrics.LastLoop = time.GetUtcNow();
@@ -349,7 +355,13 @@ internal sealed class SeriesProcessor(
 
         var findings = new List<ReportedFinding>();
         var coverage = new List<CoverageEntry>();
-        analyzer!.Analyze(series.Parts, findings, coverage);
+        var tree = ChooseTree(policy, members);
+        if (tree is not null)
+        {
+            BotLog.SeriesTree(logger, rootId, tree.Description);
+        }
+
+        (tree?.Tree is { } source ? new SeriesAnalyzer(analysis, tree: source) : analyzer!).Analyze(series.Parts, findings, coverage);
         var suppressed = store.Suppressed(seriesKey);
         var kept = findings
             .Where(f => !suppressed.Contains(f.Finding.Rule) && f.Finding.Severity >= policy.MinimumSeverity)
@@ -367,7 +379,7 @@ internal sealed class SeriesProcessor(
         var replies = new List<(string, string, bool, byte[])>();
         if (!policy.Mute)
         {
-            BuildReplies(series, members, root, policy, fresh, fixedKeys, still, previous, now, replies);
+            BuildReplies(series, members, root, policy, fresh, fixedKeys, still, previous, now, replies, tree?.Description, coverage);
         }
 
         store.RecordCheckedSeries(
@@ -388,7 +400,8 @@ internal sealed class SeriesProcessor(
     }
 
     private void BuildReplies(Series series, List<Parsed> members, Parsed root, ListPolicy policy, List<ReportedFinding> fresh,
-        List<FindingKey> fixedKeys, int still, int? previous, DateTimeOffset now, List<(string, string, bool, byte[])> replies)
+        List<FindingKey> fixedKeys, int still, int? previous, DateTimeOffset now, List<(string, string, bool, byte[])> replies,
+        string? tree, List<CoverageEntry> coverage)
     {
         bool onePerSeries = policy.OnePerSeries ?? delivery.Value.OnePerSeries;
         bool dryRun = policy.DryRun || smtp.Value.Host is null;
@@ -399,7 +412,16 @@ internal sealed class SeriesProcessor(
 
         void Add(Parsed parent, string label, IReadOnlyList<ReportedFinding> items, IReadOnlyList<FindingKey> fixedHere, int stillHere)
         {
-            var content = new ReplyContent(parent.Message, series.Title, series.Version, label, items, fixedHere, stillHere, missing, previous);
+            string parentId = SeriesAnalyzer.Bracketed(parent.Item.MessageId) ?? string.Empty;
+            var notChecked = coverage
+                .Where(c => (label == "series" || c.MessageId == parentId) && ReplyComposer.IsWorthSaying(c))
+                .Select(c => $"{c.File}: {c.Reason}")
+                .ToList();
+            var content = new ReplyContent(parent.Message, series.Title, series.Version, label, items, fixedHere, stillHere, missing, previous)
+            {
+                Tree = tree,
+                NotChecked = notChecked,
+            };
             var addresses = ReplyAudience.Choose(parent.Message, policy, !ReferenceEquals(policy, DeliveryOptions.Unconfigured), identity.Value.Address);
             var mail = ReplyComposer.Compose(content, addresses, BotAddress(), identity.Value.Contact, now);
             using var buffer = new MemoryStream();
@@ -431,6 +453,44 @@ internal sealed class SeriesProcessor(
             first = false;
         }
     }
+
+    /// <summary>The tree of the list the series was sent to (or the global one) at the series' base-commit; null when no
+    /// tree is configured.</summary>
+    private TreeChoice? ChooseTree(ListPolicy policy, List<Parsed> members)
+    {
+        var settings = policy.Tree is { Path.Length: > 0 } own ? own : treeOptions.Value;
+        if (string.IsNullOrEmpty(settings.Path))
+        {
+            return null;
+        }
+
+        return trees.Choose(settings.Path, BaseCommitOf(members.Select(m => (m.Message, m.Item))), settings.Branch);
+    }
+
+    /// <summary>
+    /// The series' base-commit: the "base-commit:" line git format-patch --base and b4 write at the end of the first
+    /// message (the cover letter, or the first patch when there is none). The first one found, cover letter first.
+    /// </summary>
+    internal static string? BaseCommitOf(IEnumerable<(MimeMessage Message, MailItem Item)> members)
+    {
+        foreach (var (message, item) in members)
+        {
+            if (item.Kind == MailItemKind.CoverLetter && BaseCommitLine().Match(message.TextBody ?? string.Empty) is { Success: true } m)
+            {
+                return m.Groups[1].Value;
+            }
+
+            if (item.Patches.SelectMany(p => p.TrailerValues("base-commit")).FirstOrDefault() is { Length: > 0 } value)
+            {
+                return value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^base-commit:[ \t]*([0-9A-Za-z]+)[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex BaseCommitLine();
 
     private static string PatchLabel(MailItem item) =>
         item.PatchSubject.Part is { } p ? "patch " + p : item.Kind == MailItemKind.CoverLetter ? "cover letter" : "patch";

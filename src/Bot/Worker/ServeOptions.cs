@@ -198,6 +198,38 @@ internal sealed class ListPolicy
 
     /// <summary>One mail per series instead of one per patch; null takes <see cref="DeliveryOptions.OnePerSeries"/>.</summary>
     public bool? OnePerSeries { get; set; }
+
+    /// <summary>The kernel clone this list's series are analysed against (its Path and Branch); null takes the global "Tree" section.</summary>
+    public TreeOptions? Tree { get; set; }
+}
+
+/// <summary>
+/// The kernel tree series are analysed against: a local git clone (bare or not). Section "Tree", or per list
+/// Delivery:Lists:N:Tree. A series is analysed at its base-commit: trailer when the clone has that commit (read from git
+/// objects, no checkout), else at <see cref="Branch"/>'s head. Without a Path, series are analysed from their patches alone.
+/// </summary>
+internal sealed class TreeOptions
+{
+    public const string Section = "Tree";
+
+    /// <summary>The clone. Keeping it current is the operator's job (or set <see cref="FetchInterval"/>).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The revision used when a series names no base-commit, or one the clone does not have.</summary>
+    public string Branch { get; set; } = "HEAD";
+
+    /// <summary>How often serve runs <c>git fetch</c> in the clone; zero (the default): never.</summary>
+    public TimeSpan FetchInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long one fetch may take before it is stopped.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Bases whose index is kept in memory (global section only): about 100 MB each; an index of a base not
+    /// kept is read from the disk cache, or built from the one of another base (only changed files are read).</summary>
+    public int KeepBases { get; set; } = 2;
+
+    /// <summary>Where indexes are cached (global section only); default $XDG_CACHE_HOME/patchbot.</summary>
+    public string? CacheDirectory { get; set; }
 }
 
 /// <summary>Where replies go. Section "Delivery".</summary>
@@ -371,6 +403,44 @@ internal sealed class SeriesOptionsValidator : IValidateOptions<SeriesOptions>
     }
 }
 
+internal sealed class TreeOptionsValidator : IValidateOptions<TreeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TreeOptions options)
+    {
+        var errors = new List<string>();
+        Check("Tree", options, errors);
+        if (options.KeepBases < 1)
+        {
+            errors.Add("Tree:KeepBases must be at least 1");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>A configured clone must be a git repository whose <see cref="TreeOptions.Branch"/> is a commit.</summary>
+    internal static void Check(string at, TreeOptions options, List<string> errors)
+    {
+        if (string.IsNullOrEmpty(options.Path))
+        {
+            return;
+        }
+
+        if (!Directory.Exists(options.Path))
+        {
+            errors.Add($"{at}:Path '{options.Path}' does not exist");
+        }
+        else if (PatchBot.Engine.Tree.GitCommitTree.Resolve(options.Path, options.Branch) is null)
+        {
+            errors.Add($"{at}: '{options.Branch}' is not a commit of the git repository '{options.Path}' (set {at}:Branch)");
+        }
+
+        if (options.FetchInterval < TimeSpan.Zero || options.FetchTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}: need FetchInterval >= 0 and FetchTimeout > 0");
+        }
+    }
+}
+
 internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
@@ -387,6 +457,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             if (l.MaxCcRecipients < 0)
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:MaxCcRecipients is negative"));
+            }
+
+            if (l.Tree is not null)
+            {
+                TreeOptionsValidator.Check(string.Create(CultureInfo.InvariantCulture, $"Delivery:Lists:{i}:Tree"), l.Tree, errors);
             }
 
             if (!l.ReplyToAuthor && !l.ReplyToList && !l.Mute)
