@@ -65,6 +65,56 @@ public sealed class ServeUnitTests : IDisposable
     }
 
     [Fact]
+    public void Reply_names_the_tree_and_at_most_five_things_not_analysed()
+    {
+        var notChecked = Enumerable.Range(1, 7).Select(i => $"drivers/pci/f{i}.c: hunk {i} does not apply").ToList();
+        var content = new ReplyContent(Parent(), "acme aliases", 2, "patch 2/3", [Finding()], [], 0, [], null)
+        {
+            Tree = "base-commit 0123456789ab (from the series)",
+            NotChecked = notChecked,
+        };
+        string text = ReplyComposer.Body(content, string.Empty);
+
+        Assert.Contains("  tree:    base-commit 0123456789ab (from the series)\n", text, StringComparison.Ordinal);
+        Assert.Contains("Not analysed:\n  - drivers/pci/f1.c: hunk 1 does not apply\n", text, StringComparison.Ordinal);
+        Assert.Contains("  - drivers/pci/f5.c: hunk 5 does not apply\n  - and 2 more\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("f6.c", text, StringComparison.Ordinal);
+
+        string without = ReplyComposer.Body(new ReplyContent(Parent(), "acme aliases", 2, "patch 2/3", [Finding()], [], 0, [], null), string.Empty);
+        Assert.DoesNotContain("tree:", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not analysed", without, StringComparison.Ordinal);
+        Assert.False(ReplyComposer.IsWorthSaying(new CoverageEntry("[PATCH 1/2] docs", "no C in the patch", "<p1@example.test>")));
+        Assert.True(ReplyComposer.IsWorthSaying(new CoverageEntry("drivers/pci/a.c", "not in the tree; analysed from the patch alone", "<p1@example.test>")));
+    }
+
+    [Fact]
+    public void Base_commit_comes_from_the_cover_letter_else_from_a_patch()
+    {
+        static (MimeMessage, PatchBot.PatchParser.Mail.MailItem) Read(string raw)
+        {
+            var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw)));
+            return (message, PatchBot.PatchParser.Mail.MailReader.ReadMessage(message, "test"));
+        }
+
+        const string Headers = "From: Dev <dev@example.test>\nTo: lkml@example.test\nMessage-ID: <{0}@example.test>\nSubject: {1}\n\n";
+        const string Diff = "---\n a.c | 1 +\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n int a;\n+int b;\n-- \n2.45.0\n";
+        var cover = Read(string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "c", "[PATCH 0/1] a series")
+            + "Blurb.\n\nDev (1):\n  a\n\n a.c | 1 +\n\nbase-commit: 1111111111111111111111111111111111111111\n-- \n2.45.0\n");
+        var patchWithBase = Read(string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "p", "[PATCH] a")
+            + "Body.\n\nSigned-off-by: Dev <dev@example.test>\n" + Diff.Replace("-- \n", "\nbase-commit: 2222222222222222222222222222222222222222\n-- \n", StringComparison.Ordinal));
+        var plain = Read(string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "q", "[PATCH 1/1] a")
+            + "Body.\n\nSigned-off-by: Dev <dev@example.test>\n" + Diff);
+        var mentions = Read(string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "m", "[PATCH 0/1] a series")
+            + "This is on top of the tree whose base-commit: 3333333 was said in a sentence.\n");
+
+        Assert.Equal(PatchBot.PatchParser.Mail.MailItemKind.CoverLetter, cover.Item2.Kind);
+        Assert.Equal("1111111111111111111111111111111111111111", SeriesProcessor.BaseCommitOf([cover, plain]));
+        Assert.Equal("2222222222222222222222222222222222222222", SeriesProcessor.BaseCommitOf([patchWithBase]));
+        Assert.Null(SeriesProcessor.BaseCommitOf([plain]));
+        Assert.Null(SeriesProcessor.BaseCommitOf([mentions, plain])); // only a line of its own counts
+    }
+
+    [Fact]
     public void Fixed_reply_names_what_was_fixed_and_has_no_findings()
     {
         var content = new ReplyContent(Parent(), "acme aliases", 2, "patch 2/3", [],
