@@ -96,6 +96,14 @@ internal sealed class GitHubSourceOptions
     /// <summary>Time limit of one API request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Local clones (bare or mirror) of the repositories checked: a pull request is analysed against its base
+    /// commit read from the clone (fetched when the clone does not have it yet), so callers in files the pull request does
+    /// not touch are seen. A repository without a clone is analysed from the whole files of its changed files only.</summary>
+    public List<GitHubCloneOptions> Clones { get; set; } = [];
+
+    /// <summary>Time limit of one <c>git fetch</c> in a clone.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The errors that stop the source from starting; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -155,6 +163,26 @@ internal sealed class GitHubSourceOptions
             errors.Add("GitHub:RetryBaseDelay, MaxRetryDelay and RequestTimeout must be positive, MaxRetryDelay >= RetryBaseDelay");
         }
 
+        for (int i = 0; i < Clones.Count; i++)
+        {
+            var clone = Clones[i];
+            string at = string.Create(CultureInfo.InvariantCulture, $"GitHub:Clones:{i}");
+            if (clone.Repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+            {
+                errors.Add($"{at}:Repository '{clone.Repository}' is not owner/name");
+            }
+
+            if (string.IsNullOrEmpty(clone.Path) || !Directory.Exists(clone.Path))
+            {
+                errors.Add($"{at}:Path '{clone.Path}' does not exist (make it with git clone --mirror)");
+            }
+        }
+
+        if (FetchTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("GitHub:FetchTimeout must be positive");
+        }
+
         return errors;
     }
 
@@ -175,6 +203,16 @@ internal sealed class GitHubSourceOptions
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
             $"GitHub source: listen {ListenAddress}:{Port}{Path}, API {ApiBaseUrl}, mode {Mode}, fail level {FailLevel}, token {(Token.Length > 0 ? "set" : "missing")}, secret {(WebhookSecret.Length > 0 ? "set" : "missing")}");
+}
+
+/// <summary>A local clone of one repository (GitHub:Clones:N).</summary>
+internal sealed class GitHubCloneOptions
+{
+    /// <summary>"owner/name" as in the repository's URL (compared without regard to case).</summary>
+    public string Repository { get; set; } = string.Empty;
+
+    /// <summary>The clone's folder; its "origin" remote is what is fetched.</summary>
+    public string Path { get; set; } = string.Empty;
 }
 
 /// <summary>Checks <see cref="GitHubSourceOptions"/> when the host starts.</summary>

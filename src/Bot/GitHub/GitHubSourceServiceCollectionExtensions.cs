@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatchBot.Engine.Tree;
 
 namespace PatchBot.Bot.GitHub;
 
@@ -55,11 +56,13 @@ internal static class GitHubSourceServiceCollectionExtensions
         }));
         services.AddSingleton(sp => sp.GetRequiredService<Channel<PullRequestEvent>>().Reader);
         services.AddSingleton(sp => sp.GetRequiredService<Channel<PullRequestEvent>>().Writer);
+        services.TryAddSingleton(_ => new GitTrees());
         services.AddSingleton(sp => new PullRequestCheckService(
             sp.GetRequiredService<Octokit.IGitHubClient>(),
             sp.GetRequiredService<IOptions<GitHubSourceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PullRequestCheckService>>()));
+            sp.GetRequiredService<ILogger<PullRequestCheckService>>(),
+            sp.GetRequiredService<GitTrees>()));
         services.AddSingleton<GitHubWebhookListener>();
         services.AddHostedService(sp => sp.GetRequiredService<GitHubWebhookListener>());
         services.AddHostedService<PullRequestCheckWorker>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Octokit;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Inputs;
+using PatchBot.Engine.Tree;
 using PatchBot.PatchParser.Mail;
 using PatchBot.Rules.Findings;
 
@@ -11,8 +12,10 @@ namespace PatchBot.Bot.GitHub;
 /// Checks one pull request: fetches its commits, checks each as its own patch (the same analysis as
 /// <c>check --git</c>), and reports through the configured mode.
 /// </summary>
-internal sealed partial class PullRequestCheckService(IGitHubClient client, GitHubSourceOptions options, TimeProvider time, ILogger<PullRequestCheckService> logger)
+internal sealed partial class PullRequestCheckService(IGitHubClient client, GitHubSourceOptions options, TimeProvider time, ILogger<PullRequestCheckService> logger, GitTrees? trees = null)
 {
+    private readonly GitTrees _trees = trees ?? new GitTrees();
+
     /// <summary>Raised after each pull request, with the result or the failure (for tests and metrics).</summary>
     public event Action<PullRequestEvent, PublishResult?, Exception?>? Completed;
 
@@ -75,14 +78,23 @@ internal sealed partial class PullRequestCheckService(IGitHubClient client, GitH
     {
         var rules = await new RepositoryConfigFetcher(client).FetchAsync(evt).ConfigureAwait(false);
         var read = await fetcher.FetchAsync(evt, cancellationToken).ConfigureAwait(false);
-        var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default);
-        var report = checker.Check(read.Commits, read.Problems);
+        var tree = await Task.Run(() => PullRequestTree.Choose(options, _trees, evt), cancellationToken).ConfigureAwait(false);
+        if (tree is not null)
+        {
+            LogTree(logger, evt.Owner, evt.Repository, evt.Number, tree.Description);
+        }
+
+        var checker = new GitCommitChecker(AnalysisOptions.Default with { Config = rules.Config }, MailOptions.Default, tree?.Tree);
+        var report = checker.Check(read.Commits, read.Problems) with { Tree = tree?.Description };
         // An unusable .patchbot.json is reported where the pull request shows it, but every commit was still checked (with
         // the default rules): a problem, not something skipped.
         return rules.Problem is null
             ? report
             : report with { Inputs = [new InputReport(PatchBot.Rules.Config.PatchBotConfig.FileName, 0, 0, 0, 0, 0, 0, 0, 0, [new ProblemReport(rules.Problem, PatchBot.Rules.Config.PatchBotConfig.FileName, null, null)]), .. report.Inputs] };
     }
+
+    [LoggerMessage(EventId = 624, Level = LogLevel.Information, Message = "{Owner}/{Repository}#{Number}: analysed against {Tree}")]
+    private static partial void LogTree(ILogger logger, string owner, string repository, int number, string tree);
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "{Owner}/{Repository}#{Number} at {HeadSha}: PatchBot failed ({Error}: {Reason}); reported as a failed check")]
     private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception, string owner, string repository, int number, string headSha, string error, string reason);

@@ -95,6 +95,12 @@ internal sealed class GithubReportWriter(TextWriter diagnostics) : IReportWriter
         md.WriteLine();
         md.WriteLine(string.Create(inv, $"Checked {report.Inputs.Count(i => i.Messages > 0)} commit(s) or input(s): {report.Patches} patch(es), {report.Files} file(s), {report.Hunks} hunk(s); {report.Problems} problem(s) reading them."));
         md.WriteLine();
+        if (report.Tree is not null)
+        {
+            md.WriteLine($"Analysed against {Cell(report.Tree)}.");
+            md.WriteLine();
+        }
+
         if (report.Findings.Count > 0)
         {
             md.WriteLine("| Severity | Rule | Location | Function | Commit | Message |");

@@ -43,6 +43,9 @@ internal sealed record CheckReport(
     IReadOnlyCollection<CoverageEntry> Coverage,
     IReadOnlyCollection<string> SeriesNotes) : IDisposable
 {
+    /// <summary>The tree the patches were analysed against and how it was chosen, when the front-end picks one per run (the GitHub service).</summary>
+    public string? Tree { get; init; }
+
     /// <summary>What backs the problems, <see cref="Coverage"/> and <see cref="SeriesNotes"/> (temporary files).</summary>
     public IReadOnlyList<IDisposable> Resources { get; init; } = [];
 

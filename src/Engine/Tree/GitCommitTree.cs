@@ -15,6 +15,7 @@ internal sealed partial class GitCommitTree : SourceTree, IDisposable
     private readonly Lazy<TreeIndex> _index;
     private readonly GitObjectReader _reader;
     private readonly Lock _readLock = new();
+    private bool _closed;
 
     public GitCommitTree(string repository, string commit, string? cacheDirectory = null)
     {
@@ -46,10 +47,22 @@ internal sealed partial class GitCommitTree : SourceTree, IDisposable
         }
 
         byte[] buffer = [];
-        int length;
+        int length = -1;
+        bool closed;
         lock (_readLock)
         {
-            length = _reader.Read(Commit + ":" + path, ref buffer, MaxFileBytes);
+            closed = _closed;
+            if (!closed)
+            {
+                length = _reader.Read(Commit + ":" + path, ref buffer, MaxFileBytes);
+            }
+        }
+
+        if (closed)
+        {
+            // Evicted by GitTrees while an analysis still holds it: one git call per file instead of the kept reader.
+            var result = new GitCli(Repository, TimeSpan.FromSeconds(60)).Run("cat-file", "blob", Commit + ":" + path);
+            (buffer, length) = result.Ok && result.Stdout.Length <= MaxFileBytes ? (result.Stdout, result.Stdout.Length) : ([], -1);
         }
 
         if (length < 0)
@@ -83,10 +96,12 @@ internal sealed partial class GitCommitTree : SourceTree, IDisposable
     [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectId();
 
+    /// <summary>Stops the kept <c>git cat-file</c>; the tree stays usable (each read then runs git once).</summary>
     public void Dispose()
     {
         lock (_readLock)
         {
+            _closed = true;
             _reader.Dispose();
         }
     }

@@ -39,7 +39,8 @@ internal sealed class GitTrees(int capacity = 2, string? cacheDirectory = null) 
         return new TreeChoice(null, $"no tree: {branch} is not a commit of {repository} ({why}); checked from the patches alone");
     }
 
-    private GitCommitTree Get(string repository, string commit)
+    /// <summary>The tree of <paramref name="commit"/> (a full id) in <paramref name="repository"/>, kept among the recent ones.</summary>
+    public GitCommitTree Get(string repository, string commit)
     {
         string full = Path.GetFullPath(repository);
         lock (_lock)
