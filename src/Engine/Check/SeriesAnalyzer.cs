@@ -111,6 +111,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var unapplied = new List<UnappliedFile>();
         var mailed = new Dictionary<(string Origin, string File), MailedLines>();
         var patched = new HashSet<string>(StringComparer.Ordinal);
+        var treeGraphs = new Dictionary<(string Path, string Text), CallGraph>(); // a tree file's own graph, built once per series
         bool apply = tree is not null && !patchesHoldWholeFiles;
         if (apply)
         {
@@ -130,7 +131,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
             if (apply)
             {
-                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, mailed, coverage)).ToList();
+                cFiles = cFiles.Select(f => WholeFile(f, treeTexts, item, unapplied, mailed, coverage, treeGraphs)).ToList();
             }
 
             patched.UnionWith(cFiles.Select(f => f.Path));
@@ -144,7 +145,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         var graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
-        if (tree is not null && AddTreeContext(graph, inputs, unapplied))
+        if (tree is not null && AddTreeContext(graph, inputs, unapplied, treeGraphs))
         {
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
@@ -225,7 +226,8 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         MailItem item,
         List<UnappliedFile> unapplied,
         Dictionary<(string Origin, string File), MailedLines> mailed,
-        List<CoverageEntry> coverage)
+        List<CoverageEntry> coverage,
+        Dictionary<(string Path, string Text), CallGraph> treeGraphs)
     {
         string? pre = null;
         if (file.OldPath is not null && !texts.TryGetValue(file.OldPath, out pre) && !tree!.TryRead(file.OldPath, out pre!))
@@ -247,6 +249,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             if (pre is not null && file.NewPath is not null)
             {
                 unapplied.Add(new UnappliedFile(file.NewPath, pre, OriginOf(item)));
+
+                // A hunk whose @@ context names no function is found in the tree's file by its old lines, and named after
+                // the function that holds it there.
+                var own = TreeGraph(file.NewPath, pre, treeGraphs);
+                var lines = own.Functions.Count == 0 ? [] : PatchApplier.Unchanged(file.NewPath, pre).Hunks[0].Lines.Select(l => l.Text).ToArray();
+                file = HunkLocator.NameHunks(file, lines, [.. own.Functions.Where(f => f.File == file.NewPath)]).File;
             }
 
             return file;
@@ -266,7 +274,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     /// the functions the patch shows (the patch's version of those stands), so that the rest of the file, the
     /// callers in it and the registrations that give the functions their roles, joins the graph.
     /// </summary>
-    private bool AddTreeContext(CallGraph graph, List<GraphInput> inputs, List<UnappliedFile> unapplied)
+    private bool AddTreeContext(CallGraph graph, List<GraphInput> inputs, List<UnappliedFile> unapplied, Dictionary<(string Path, string Text), CallGraph> treeGraphs)
     {
         bool added = false;
         var done = new HashSet<string>(StringComparer.Ordinal);
@@ -282,7 +290,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                 .Select(f => f.Name)
                 .ToHashSet(StringComparer.Ordinal);
             var whole = PatchApplier.Unchanged(file.Path, file.Text);
-            var own = CallGraphBuilder.Build([new GraphInput(TreeOrigin, [whole])], IdiomModel.Default.Table, graphOptions);
+            var own = TreeGraph(file.Path, file.Text, treeGraphs);
             var lines = whole.Hunks.Count == 0 ? [] : whole.Hunks[0].Lines.ToArray();
             foreach (var function in own.Functions.Where(f => touched.Contains(f.Name)))
             {
@@ -345,6 +353,17 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         return added > 0;
+    }
+
+    /// <summary>The call graph of a tree file on its own (its functions, their lines and headers), built once per series.</summary>
+    private CallGraph TreeGraph(string path, string text, Dictionary<(string Path, string Text), CallGraph> cache)
+    {
+        if (!cache.TryGetValue((path, text), out var graph))
+        {
+            cache[(path, text)] = graph = CallGraphBuilder.Build([new GraphInput(TreeOrigin, [PatchApplier.Unchanged(path, text)])], IdiomModel.Default.Table, graphOptions);
+        }
+
+        return graph;
     }
 
     /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>

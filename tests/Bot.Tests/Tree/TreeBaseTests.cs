@@ -133,6 +133,39 @@ public sealed class TreeBaseTests : IDisposable
     }
 
     [Fact]
+    public void A_hunk_without_function_context_that_does_not_apply_is_named_after_the_function_holding_it_in_the_tree()
+    {
+        using var repo = KernelGitRepo.Create(Driver);
+        string base_ = repo.Git("rev-parse", "HEAD");
+        repo.Edit(Driver, "Device doesn't have valid ME Interface", "No valid ME interface");
+        repo.Commit("mei: me: reword the quirk message");
+
+        repo.Git("checkout", "-q", "-b", "dev", base_);
+        repo.Edit(Driver, "\t\treturn false;\n\t}\n\n\treturn true;\n", "\t\treturn false;\n\t}\n\n" + Alias + "\treturn true;\n");
+        repo.Commit("mei: me: alias function 7 for DMA");
+        string patch = Assert.Single(repo.FormatPatch(1, Path.Combine(_temp.FullName, "out"), "-U5"));
+        repo.Git("checkout", "-q", "master");
+
+        // As diff -u writes it (or git with a funcname pattern that finds no function): no @@ function context.
+        string text = File.ReadAllText(patch);
+        Assert.Contains("@@ static bool mei_me_quirk_probe(", text, StringComparison.Ordinal);
+        File.WriteAllText(patch, System.Text.RegularExpressions.Regex.Replace(text, "(?m)^(@@ [^@]+ @@).*$", "$1"));
+
+        var alone = CliProcess.Run(["check", "--format", "json", "--no-tree", patch], environment: Env);
+        Assert.Contains(Coverage(alone), c => c.Contains("whose name is not known", StringComparison.Ordinal));
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", repo.Path, patch], environment: Env);
+
+        Assert.True(result.ExitCode == 1, result.Stderr + result.Stdout);
+        Assert.Contains(Coverage(result), c => c.Contains("does not apply to the tree", StringComparison.Ordinal));
+        Assert.DoesNotContain(Coverage(result), c => c.Contains("whose name is not known", StringComparison.Ordinal));
+        var finding = Assert.Single(Findings(result));
+        Assert.Equal(MailedLine(patch, "pci_add_dma_alias"), finding.GetProperty("line").GetInt32());
+        Assert.Equal(["mei_me_probe (pci_driver.probe)", "mei_me_quirk_probe", "pci_add_dma_alias"],
+            finding.GetProperty("trace").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
     public void A_finding_points_at_the_line_the_author_mailed_whatever_offset_the_tree_applied_it_at()
     {
         using var repo = KernelGitRepo.Create(Driver);
