@@ -155,6 +155,11 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
         }
 
+        if (tree is not null && AddCalleeFiles(graph, inputs))
+        {
+            graph = CallGraphBuilder.Build(inputs, IdiomModel.Default.Table, graphOptions);
+        }
+
         foreach (var gap in graph.Gaps)
         {
             byOrigin.TryGetValue(gap.Origin, out var item);
@@ -364,6 +369,52 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         return graph;
+    }
+
+    /// <summary>
+    /// Adds, from the tree index, the file that defines a function a line of the series newly calls when the graph does
+    /// not have it: a helper in another file of the same driver (commit 1 added it, commit 2 calls it from probe()), so
+    /// the path the call completes is seen. Only definitions in the calling file's own folder count, and only one per
+    /// name: a kernel API the driver calls (pci_enable_msi(), in drivers/pci) is the core's code, run whenever the
+    /// driver chooses, not the driver's; the rules know the APIs that matter by name. Then the helpers those call, up to
+    /// <see cref="MaxCallerDepth"/> levels, within <see cref="MaxCallerFiles"/> files.
+    /// </summary>
+    private bool AddCalleeFiles(CallGraph graph, List<GraphInput> inputs)
+    {
+        var included = inputs.SelectMany(i => i.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var defined = graph.Functions.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var wanted = graph.Calls
+            .Where(c => c.LineKind == DiffLineKind.Added && !defined.Contains(c.Callee))
+            .Select(c => (c.Callee, Folder: CallGraphBuilder.FolderOf(c.File)))
+            .Distinct()
+            .ToList();
+        int added = 0;
+        for (int depth = 0; depth < MaxCallerDepth && wanted.Count > 0 && added < MaxCallerFiles; depth++)
+        {
+            var next = new List<(string, string)>();
+            foreach (var (callee, folder) in wanted)
+            {
+                var files = tree!.Index.FilesDefining(callee)
+                    .Where(f => CallGraphBuilder.FolderOf(f) == folder && tree.Index.IsGlobal(f, callee))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+                if (files.Count != 1 || added >= MaxCallerFiles || !included.Add(files[0]) || !tree.TryRead(files[0], out string text))
+                {
+                    continue;
+                }
+
+                var file = PatchApplier.Unchanged(files[0], text);
+                inputs.Add(new GraphInput(TreeOrigin, [file]));
+                added++;
+                var own = CallGraphBuilder.Build([new GraphInput(TreeOrigin, [file])], IdiomModel.Default.Table, graphOptions);
+                defined.UnionWith(own.Functions.Select(f => f.Name));
+                next.AddRange(own.CallsIn(callee, files[0]).Where(c => !defined.Contains(c.Callee)).Select(c => (c.Callee, folder)));
+            }
+
+            wanted = [.. next.Distinct()];
+        }
+
+        return added > 0;
     }
 
     /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>

@@ -36,4 +36,28 @@ public sealed class GitTreeTests : IDisposable
         Assert.Empty(TreeBaseTests.Findings(alone));
         Assert.Contains(TreeBaseTests.Coverage(alone), c => c.Contains("run with --tree", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_patch_that_only_calls_a_helper_of_another_file_already_in_the_tree_is_found_at_the_call()
+    {
+        using var repo = KernelGitRepo.Create(Library, Caller);
+        repo.Edit(Library, "static int ahci_skip_host_reset;\n", "static int ahci_skip_host_reset;\n\nvoid ahci_alias_func0(struct pci_dev *pdev)\n{\n\tpci_add_dma_alias(pdev, 0, 1);\n}\nEXPORT_SYMBOL_GPL(ahci_alias_func0);\n");
+        repo.Commit("ata: libahci: a helper that aliases function 0");
+        repo.Edit(Caller, "\trc = pcim_enable_device(pdev);\n\tif (rc)\n\t\treturn rc;\n", "\trc = pcim_enable_device(pdev);\n\tif (rc)\n\t\treturn rc;\n\tahci_alias_func0(pdev);\n");
+        repo.Commit("ata: acard: alias function 0");
+        string patch = Assert.Single(repo.FormatPatch(1, Path.Combine(_temp.FullName, "out")));
+        repo.Git("checkout", "-q", "HEAD~1"); // the tree at the patch's base: the helper is there, the call is not
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", repo.Path, patch], environment: Env);
+
+        Assert.True(result.ExitCode == 1, result.Stderr + result.Stdout);
+        var finding = Assert.Single(TreeBaseTests.Findings(result));
+        Assert.Equal(Caller, finding.GetProperty("file").GetString());
+        Assert.Equal(TreeBaseTests.MailedLine(patch, "ahci_alias_func0"), finding.GetProperty("line").GetInt32());
+        Assert.Equal(["acard_ahci_init_one (pci_driver.probe)", "ahci_alias_func0", "pci_add_dma_alias"],
+            finding.GetProperty("trace").EnumerateArray().Select(t => t.GetString()));
+
+        var alone = CliProcess.Run(["check", "--format", "json", "--no-tree", patch], environment: Env);
+        Assert.Empty(TreeBaseTests.Findings(alone));
+    }
 }
