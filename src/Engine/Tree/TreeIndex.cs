@@ -627,7 +627,7 @@ internal sealed class TreeIndex
     /// holds; null when absent, unreadable, not this user's or inconsistent.</summary>
     private static Model? TryRead(string cacheFile, string? identity)
     {
-        byte[] data;
+        FileStream stream;
         try
         {
             if (!IsPrivateCacheFolder(Path.GetDirectoryName(cacheFile)!))
@@ -635,16 +635,19 @@ internal sealed class TreeIndex
                 return null; // an index another user could have written is not trusted
             }
 
-            data = File.ReadAllBytes(cacheFile);
+            // Each array is read straight into its place (no copy of the whole file in between: on a VM every page of
+            // fresh memory costs a fault, and the file is 60 MB).
+            stream = new FileStream(cacheFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
+        using var _ = stream;
         try
         {
-            var r = new SpanReader(data);
+            var r = new StreamArrayReader(stream);
             if (!r.Bytes(4).SequenceEqual(Magic) || r.Int() != FormatVersion)
             {
                 return null;
@@ -687,7 +690,7 @@ internal sealed class TreeIndex
                 && InRange(model.Callers, functions) && InRange(model.Definitions, functions);
             return consistent ? model : null;
         }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidDataException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidDataException or IndexOutOfRangeException or IOException)
         {
             return null;
         }
@@ -815,26 +818,36 @@ internal sealed class TreeIndex
     }
 
     /// <summary>Reads what <see cref="TryWrite"/> wrote (little-endian, as the machine that wrote it).</summary>
-    private ref struct SpanReader(ReadOnlySpan<byte> data)
+    /// <summary>Reads the cache file's fields in order; a count larger than what is left of the file is an error, not an allocation.</summary>
+    private sealed class StreamArrayReader(Stream stream)
     {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
+        private readonly long _length = stream.Length;
 
-        public readonly bool AtEnd => _pos == _data.Length;
+        public bool AtEnd => stream.Position == _length;
 
-        public ReadOnlySpan<byte> Bytes(int n)
+        public byte[] Bytes(int n)
         {
-            if (n < 0 || n > _data.Length - _pos)
+            if (n < 0 || n > _length - stream.Position)
             {
                 throw new InvalidDataException("truncated index");
             }
 
-            var s = _data.Slice(_pos, n);
-            _pos += n;
-            return s;
+            var bytes = new byte[n];
+            stream.ReadExactly(bytes);
+            return bytes;
         }
 
-        public int Int() => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
+        public int Int()
+        {
+            Span<byte> b = stackalloc byte[4];
+            if (_length - stream.Position < 4)
+            {
+                throw new InvalidDataException("truncated index");
+            }
+
+            stream.ReadExactly(b);
+            return System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(b);
+        }
 
         public string String() => Encoding.UTF8.GetString(Bytes(Int()));
 
@@ -843,12 +856,14 @@ internal sealed class TreeIndex
         {
             int count = Int();
             int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-            if (count < 0 || count > (_data.Length - _pos) / size)
+            if (count < 0 || count > (_length - stream.Position) / size)
             {
                 throw new InvalidDataException("truncated index");
             }
 
-            return MemoryMarshal.Cast<byte, T>(Bytes(count * size)).ToArray();
+            var values = GC.AllocateUninitializedArray<T>(count);
+            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
         }
     }
 }
