@@ -91,11 +91,12 @@ internal static class Narration
         return text.ToString();
     }
 
-    /// <summary>"the call of foo_setup() in foo_probe()", "the registration of foo_probe() (pci_driver.probe)": an added path element.</summary>
+    /// <summary>"the call of foo_setup() in foo_probe()", "the registration of foo_probe() (pci_driver.probe)", "foo_setup() as
+    /// foo_ops.setup, called by foo_probe()": an added path element.</summary>
     public static string Added(SiteAnchor anchor) =>
-        anchor.Registration is { } r
-            ? $"the registration of {r.Function}() ({Registered(r)})"
-            : $"the call of {anchor.Call?.Callee}() in {anchor.Function}()";
+        anchor.Registration is { } r ? $"the registration of {r.Function}() ({Registered(r)})"
+        : anchor.Slot is { } s ? $"{s.Function}() as {s.StructType}.{s.Member}, called by {anchor.Call?.Caller}()"
+        : $"the call of {anchor.Call?.Callee}() in {anchor.Function}()";
 
     /// <summary>"pci_add_dma_alias()" for a call, the assignment text for a field write.</summary>
     public static string What(EffectSite site) =>

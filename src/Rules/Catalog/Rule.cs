@@ -44,7 +44,9 @@ internal abstract class Rule
             return true;
         }
 
-        return (added.Count > 0 || graph.Calls.Any(c => c.LineKind == DiffLineKind.Added)) && Mentions(graph, needs, DiffLineKind.Context);
+        // A path the patch completes: an added call, registration or ops-table slot, and the effect on any line.
+        return (added.Count > 0 || graph.Calls.Any(c => c.LineKind == DiffLineKind.Added) || graph.OpsSlots.Any(s => s.LineKind == DiffLineKind.Added))
+            && Mentions(graph, needs, DiffLineKind.Context);
     }
 
     /// <summary>Calls, field writes or field reads the needs name on lines of <paramref name="kind"/> (added; or context, for any line not removed).</summary>

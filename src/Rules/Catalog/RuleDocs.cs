@@ -75,7 +75,8 @@ public static class RuleDocs
             + (rule.Needs.AnyRegistration ? "(a handler registered on several added lines: the first);\n" : "(a `.probe =` line);\n")
             + "- else at the first element the patch adds on the path from the entry point to the effect, counting from the "
             + "entry: the added call of a helper from probe() when an earlier commit added the helper and its call of the "
-            + "API, the message naming the added call.\n\n"
+            + "API, the message naming the added call; or the slot of a driver's own ops table (`.setup = foo_setup`) "
+            + "through which the path calls the function.\n\n"
             + "A path the patch adds nothing to is not reported; a call the patch only moves within its function adds nothing. "
             + "The parts of one series are analysed together, so the finding is in the part with the first of those lines "
             + "that applies; `check --git` reports an effect reached by a later commit only when no earlier commit of the "

@@ -7,12 +7,14 @@ namespace PatchBot.Rules.Replay;
 /// The elements of call paths that a patch adds: calls and registrations on added lines that are new, not moved.
 /// An added call of a function counts only past the number of calls of that function the same caller loses
 /// ("-foo(a);" "+foo(a, 1);" is a changed call, anchoring rule 4), and an added registration only when the file
-/// does not lose the same registration of the same function (a moved or reformatted <c>.probe =</c> line).
+/// does not lose the same registration of the same function (a moved or reformatted <c>.probe =</c> line); likewise an
+/// added slot of a driver's own ops table (<c>.setup = foo_setup</c>), through which a call on the path goes.
 /// </summary>
 internal sealed class AddedElements
 {
     private readonly HashSet<CallSite> _calls = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Registration> _registrations = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string File, string Function), OpsSlot> _slots = [];
 
     public AddedElements(CallGraph graph)
     {
@@ -36,10 +38,22 @@ internal sealed class AddedElements
                 _registrations.Add(r);
             }
         }
+
+        var lostSlots = graph.OpsSlots
+            .Where(s => s.LineKind == DiffLineKind.Removed)
+            .Select(s => (s.File, s.StructType, s.Member, s.Function))
+            .ToHashSet();
+        foreach (var slot in graph.OpsSlots)
+        {
+            if (slot.LineKind == DiffLineKind.Added && !lostSlots.Contains((slot.File, slot.StructType, slot.Member, slot.Function)))
+            {
+                _slots.TryAdd((slot.File, slot.Function), slot);
+            }
+        }
     }
 
     /// <summary>The patch adds at least one call or registration.</summary>
-    public bool Any => _calls.Count > 0 || _registrations.Count > 0;
+    public bool Any => _calls.Count > 0 || _registrations.Count > 0 || _slots.Count > 0;
 
     public bool IsAdded(CallSite call) => _calls.Contains(call);
 
@@ -61,6 +75,12 @@ internal sealed class AddedElements
             if (IsAdded(call))
             {
                 return new SiteAnchor(call.File, call.Line, call.Caller, call.Origin, Call: call);
+            }
+
+            // A call through a member resolves to the function an ops table stores (CalleeFile): the added slot is the edge.
+            if (call.CalleeFile is { } file && _slots.TryGetValue((file, call.Callee), out var slot))
+            {
+                return new SiteAnchor(slot.File, slot.Line, slot.Function, slot.Origin, Call: call, Slot: slot);
             }
         }
 

@@ -26,7 +26,7 @@ internal sealed record AnchoredRegistration(Registration Registration, int Line)
 /// <param name="Function">The function holding the line (the caller for a call; the handler for a registration).</param>
 /// <param name="Call">The added call, when the anchor is a call.</param>
 /// <param name="Registration">The added registration, when the anchor is a registration.</param>
-internal sealed record SiteAnchor(string File, int Line, string Function, string Origin, CallSite? Call = null, Registration? Registration = null);
+internal sealed record SiteAnchor(string File, int Line, string Function, string Origin, CallSite? Call = null, Registration? Registration = null, OpsSlot? Slot = null);
 
 /// <summary>
 /// A place where an effect happens that a patch adds (or, for registration-only patches, newly reaches), or
