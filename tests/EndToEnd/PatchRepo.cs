@@ -94,13 +94,16 @@ internal sealed class PatchRepo : IDisposable
     public const string DriverPath = "drivers/ntb/hw/acme/ntb_hw_acme.c";
 
     /// <summary>A PCI driver; with <paramref name="aliasInProbe"/> its probe() adds DMA aliases (too late: the IOMMU group exists).</summary>
-    public static string Driver(bool aliasInProbe, string tag) => $$"""
+    public static string Driver(bool aliasInProbe, string tag) => Driver(aliasInProbe, aliasInProbe, tag);
+
+    /// <summary>A PCI driver; <paramref name="helper"/>: it has a function adding DMA aliases; <paramref name="call"/>: probe() calls it.</summary>
+    public static string Driver(bool helper, bool call, string tag) => $$"""
         // SPDX-License-Identifier: GPL-2.0
         /* Acme NTB endpoint ({{tag}}) */
         #include <linux/module.h>
         #include <linux/pci.h>
 
-        {{(aliasInProbe ? """
+        {{(helper ? """
         static void acme_ntb_setup_aliases(struct pci_dev *pdev)
         {
         	int devfn;
@@ -117,7 +120,7 @@ internal sealed class PatchRepo : IDisposable
         	rc = pcim_enable_device(pdev);
         	if (rc)
         		return rc;
-        {{(aliasInProbe ? "\n\tacme_ntb_setup_aliases(pdev);\n" : "")}}
+        {{(call ? "\n\tacme_ntb_setup_aliases(pdev);\n" : "")}}
         	dev_info(&pdev->dev, "Acme NTB endpoint ready\n");
         	return 0;
         }

@@ -24,10 +24,10 @@ public sealed class TreeServeTests(MailServers mail, ITestOutputHelper output)
         using var repo = new PatchRepo(mail.SmtpPort);
 
         // Upstream: A has the helper (not called yet); B, the branch head, has since removed it.
-        repo.Write(PatchRepo.DriverPath, Driver(helper: true, call: false, tag));
+        repo.Write(PatchRepo.DriverPath, PatchRepo.Driver(helper: true, call: false, tag));
         repo.Commit($"NTB: acme: add the endpoint driver {tag}");
         string baseCommit = repo.Git("rev-parse", "HEAD").Trim();
-        repo.Write(PatchRepo.DriverPath, Driver(helper: false, call: false, tag));
+        repo.Write(PatchRepo.DriverPath, PatchRepo.Driver(helper: false, call: false, tag));
         repo.Commit($"NTB: acme: drop the unused alias helper {tag}");
         string head = repo.Git("rev-parse", "HEAD").Trim();
 
@@ -49,7 +49,7 @@ public sealed class TreeServeTests(MailServers mail, ITestOutputHelper output)
 
         // The developer's patch, on A: probe() now calls the helper. format-patch --base writes base-commit: A.
         repo.Git("checkout", "-q", "-b", "topic-" + tag, baseCommit);
-        repo.Write(PatchRepo.DriverPath, Driver(helper: true, call: true, tag));
+        repo.Write(PatchRepo.DriverPath, PatchRepo.Driver(helper: true, call: true, tag));
         repo.Commit($"NTB: acme: set up the DMA aliases {tag}");
         repo.SendSeries(1, 1, string.Empty, cover: false, "--base=" + baseCommit);
 
@@ -78,50 +78,4 @@ public sealed class TreeServeTests(MailServers mail, ITestOutputHelper output)
 
     private MimeMessage Archived(string tag, string subjectPart) =>
         mail.WaitFor("lkml", SearchQuery.SubjectContains(subjectPart).And(SearchQuery.SubjectContains(tag)).And(SearchQuery.Not(SearchQuery.FromContains("bot@example.test"))), 1, ReplyTimeout).Single();
-
-    /// <summary>A PCI driver; <paramref name="helper"/>: it has a function adding DMA aliases; <paramref name="call"/>: probe() calls it.</summary>
-    private static string Driver(bool helper, bool call, string tag) => $$"""
-        // SPDX-License-Identifier: GPL-2.0
-        /* Acme NTB endpoint ({{tag}}) */
-        #include <linux/module.h>
-        #include <linux/pci.h>
-
-        {{(helper ? """
-        void acme_ntb_setup_aliases(struct pci_dev *pdev)
-        {
-        	int devfn;
-
-        	for (devfn = 0; devfn < 8; devfn++)
-        		pci_add_dma_alias(pdev, devfn, 1);
-        }
-        EXPORT_SYMBOL_GPL(acme_ntb_setup_aliases);
-
-        """ : "")}}
-        static int acme_ntb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
-        {
-        	int rc;
-
-        	rc = pcim_enable_device(pdev);
-        	if (rc)
-        		return rc;
-        {{(call ? "\tacme_ntb_setup_aliases(pdev);\n" : "")}}
-        	dev_info(&pdev->dev, "Acme NTB endpoint ready\n");
-        	return 0;
-        }
-
-        static const struct pci_device_id acme_ntb_ids[] = {
-        	{ PCI_DEVICE(0x1234, 0x5678) },
-        	{ }
-        };
-        MODULE_DEVICE_TABLE(pci, acme_ntb_ids);
-
-        static struct pci_driver acme_ntb_driver = {
-        	.name = "acme_ntb",
-        	.id_table = acme_ntb_ids,
-        	.probe = acme_ntb_probe,
-        };
-        module_pci_driver(acme_ntb_driver);
-        MODULE_LICENSE("GPL");
-
-        """;
 }
