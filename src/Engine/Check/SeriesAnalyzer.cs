@@ -433,7 +433,8 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
     /// <summary>
     /// A name whose callers in the tree are wanted, and the folder of the driver the patch changes: for a function,
-    /// the folder of the changed file (the caller's folder); for a member of an ops table, the table's folder.
+    /// the folder of the patched file it was first wanted for (its callers' callers stay in that driver too); for a
+    /// member of an ops table, the table's folder.
     /// </summary>
     private readonly record struct WantedCallers(string Name, string Folder, bool ThroughMember);
 
