@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PatchBot.Engine.Check;
 using PatchBot.Engine.Tree;
 
 namespace PatchBot.Bot.Tests;
@@ -155,6 +156,78 @@ public sealed class TreeModeTests : IDisposable
         Assert.Equal(["ahci_save_initial_config", "pci_add_dma_alias"], trace[^2..]);
         Assert.Contains("_driver.probe", trace[0], StringComparison.Ordinal);
         Assert.True(Directory.EnumerateFiles(Path.Combine(_cache.FullName, "patchbot"), "tree-*.idx").Any(), "the index is cached on disk");
+    }
+
+    /// <summary>
+    /// A core function many drivers call (pci_enable_msi() in drivers/pci/msi) gains a sysfs group: no driver's probe
+    /// is its path. The index knows callers in many folders (the first by path, acard_ahci_init_one(), used to be
+    /// taken as its probe), but they are users of a library, not the patched driver's own code.
+    /// </summary>
+    [Fact]
+    public void Real_kernel_tree_a_core_function_called_by_many_drivers_is_on_no_driver_probe_path()
+    {
+        string kernel = RepoPaths.KernelTree;
+        Assert.True(File.Exists(Path.Combine(kernel, "MAINTAINERS")), $"kernel tree missing at {kernel}: run scripts/install-deps.sh");
+        const string file = "drivers/pci/msi/api.c";
+        string patch = Insertion(kernel, file, "int pci_enable_msi(struct pci_dev *dev)\n{\n\tint rc = __pci_enable_msi_range(dev, 1, 1, NULL);\n",
+            "\tif (!rc)\n\t\trc = sysfs_create_group(&dev->dev.kobj, &msi_irqs_group);\n");
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", kernel, patch], environment: Env);
+
+        Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
+        Assert.Empty(Findings(result));
+        Assert.Contains("pci_enable_msi: no caller in the patch reaches sysfs_create_group()", result.Stdout, StringComparison.Ordinal);
+        var index = TreeIndex.LoadOrBuild(kernel, Path.Combine(_cache.FullName, "patchbot"), out _);
+        var callerFolders = index.CallersOf("pci_enable_msi").Select(c => Path.GetDirectoryName(c.File)).Distinct().ToList();
+        Assert.Contains("drivers/ata", callerFolders); // what the expansion could have taken
+        Assert.True(callerFolders.Count > SeriesAnalyzer.LibraryCallerFiles, $"{callerFolders.Count} caller folders");
+    }
+
+    /// <summary>
+    /// A library next to its users (libata's ata_host_activate(), called by the probes of the drivers in the same
+    /// folder) is no probe path of theirs either, nor do the callers of the file's other functions make it one.
+    /// </summary>
+    [Fact]
+    public void Real_kernel_tree_a_library_called_by_many_drivers_of_its_folder_is_on_no_driver_probe_path()
+    {
+        string kernel = RepoPaths.KernelTree;
+        Assert.True(File.Exists(Path.Combine(kernel, "MAINTAINERS")), $"kernel tree missing at {kernel}: run scripts/install-deps.sh");
+        string patch = Insertion(kernel, "drivers/ata/libata-core.c",
+            "\t\t      const struct scsi_host_template *sht)\n{\n\tint i, rc;\n\tchar *irq_desc;\n",
+            "\n\tif (dev_is_pci(host->dev))\n\t\tpci_add_dma_alias(to_pci_dev(host->dev), 0, 1);\n");
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", kernel, patch], environment: Env);
+
+        Assert.DoesNotContain(Findings(result), f => f.GetProperty("rule").GetString() == "dma-alias-after-iommu-group");
+        Assert.Contains("ata_host_activate: no caller in the patch reaches pci_add_dma_alias()", result.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>A driver's helper in a subfolder (mlx5/core/lib/clock.c) is reached from the probe in the folder above it.</summary>
+    [Fact]
+    public void Real_kernel_tree_a_driver_helper_in_a_subfolder_is_reached_from_its_probe()
+    {
+        string kernel = RepoPaths.KernelTree;
+        Assert.True(File.Exists(Path.Combine(kernel, "MAINTAINERS")), $"kernel tree missing at {kernel}: run scripts/install-deps.sh");
+        const string file = "drivers/net/ethernet/mellanox/mlx5/core/lib/clock.c";
+        string patch = Insertion(kernel, file, "void mlx5_init_clock(struct mlx5_core_dev *mdev)\n{\n\tstruct mlx5_clock *clock = &mdev->clock;\n",
+            "\n\tif (sysfs_create_group(&mdev->pdev->dev.kobj, &mlx5_clock_group))\n\t\treturn;\n");
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", kernel, patch], environment: Env);
+
+        Assert.True(result.ExitCode == 1, result.Stderr + result.Stdout);
+        var finding = Assert.Single(Findings(result));
+        Assert.Equal(("sysfs-after-device-add", file), (finding.GetProperty("rule").GetString(), finding.GetProperty("file").GetString()));
+        var trace = finding.GetProperty("trace").EnumerateArray().Select(t => t.GetString()!).ToList();
+        Assert.Equal("probe_one (pci_driver.probe)", trace[0]);
+        Assert.Equal(["mlx5_init_clock", "sysfs_create_group"], trace[^2..]);
+    }
+
+    /// <summary>A patch of <paramref name="file"/> of the tree inserting <paramref name="text"/> after <paramref name="anchor"/>.</summary>
+    private string Insertion(string kernel, string file, string anchor, string text)
+    {
+        string original = File.ReadAllText(Path.Combine(kernel, file));
+        Assert.Contains(anchor, original, StringComparison.Ordinal);
+        return UnifiedDiff(file, original, original.Replace(anchor, anchor + text, StringComparison.Ordinal));
     }
 
     /// <summary>A git-style unified diff of one file, made by git itself.</summary>

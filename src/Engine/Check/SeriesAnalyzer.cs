@@ -36,6 +36,9 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     /// <summary>Levels of callers followed through the tree index.</summary>
     public const int MaxCallerDepth = 2;
 
+    /// <summary>Files calling a function, at most, for its callers to be followed: one called from more is a library.</summary>
+    public const int LibraryCallerFiles = 12;
+
     private const string TreeOrigin = "tree";
 
     private static readonly string[] CExtensions = [".c", ".h"];
@@ -315,30 +318,34 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     /// <summary>
     /// Adds, from the tree index, the files whose functions call a changed non-static function that no entry
     /// point in the graph reaches yet, or (in the same folder) call the member of a driver's ops table that stores
-    /// such a function; then their callers, up to <see cref="MaxCallerDepth"/> levels.
+    /// such a function; then their callers, up to <see cref="MaxCallerDepth"/> levels. Only callers in the changed
+    /// file's own driver are followed, and none of a library's (see <see cref="CallersOf"/>).
     /// </summary>
     private bool AddCallerFiles(CallGraph graph, List<GraphInput> inputs, IEnumerable<string> patchedFiles)
     {
         var included = new HashSet<string>(patchedFiles, StringComparer.Ordinal);
         var paths = graph.PathsFrom(Analyzer.IsEntryPoint, analysis.CallPaths);
+        var leading = LeadingToAddedLines(graph, inputs);
         var wanted = graph.Functions
-            .Where(f => !f.IsStatic && included.Contains(f.File) && paths.To(f.Name, f.File).Count == 0)
-            .Select(f => (Name: f.Name, Folder: (string?)null))
+            .Where(f => !f.IsStatic && included.Contains(f.File) && leading.Contains((f.File, f.Name)) && paths.To(f.Name, f.File).Count == 0)
+            .Select(f => new WantedCallers(f.Name, CallGraphBuilder.FolderOf(f.File), ThroughMember: false))
             .ToList();
 
         // Functions of a driver's own ops tables are called through the member, by the driver itself: its files
         // in the same folder that call that member.
         wanted.AddRange(graph.OpsSlots
-            .Where(s => s.LineKind != DiffLineKind.Removed && included.Contains(s.File) && paths.To(s.Function, s.File).Count == 0)
-            .Select(s => (FunctionIndexer.MemberCallName(s.Member), (string?)CallGraphBuilder.FolderOf(s.File))));
+            .Where(s => s.LineKind != DiffLineKind.Removed && included.Contains(s.File)
+                && graph.Resolve(s.Function, s.File) is { } stored && leading.Contains((stored.File, stored.Name))
+                && paths.To(s.Function, s.File).Count == 0)
+            .Select(s => new WantedCallers(FunctionIndexer.MemberCallName(s.Member), CallGraphBuilder.FolderOf(s.File), ThroughMember: true)));
         wanted = [.. wanted.Distinct()];
         int added = 0;
         for (int depth = 0; depth < MaxCallerDepth && wanted.Count > 0; depth++)
         {
-            var next = new List<(string, string?)>();
-            foreach (var (name, folder) in wanted)
+            var next = new List<WantedCallers>();
+            foreach (var want in wanted)
             {
-                foreach (var (file, caller) in CallersOf(name, folder))
+                foreach (var (file, caller) in CallersOf(want))
                 {
                     if (added >= MaxCallerFiles || !included.Add(file) || !tree!.TryRead(file, out string text))
                     {
@@ -349,12 +356,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                     added++;
                     if (tree.Index.IsGlobal(file, caller))
                     {
-                        next.Add((caller, null));
+                        next.Add(new WantedCallers(caller, want.Folder, ThroughMember: false)); // still the changed file's driver
                     }
                 }
             }
 
-            wanted = next;
+            wanted = [.. next.Distinct()];
         }
 
         return added > 0;
@@ -417,6 +424,90 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         return added > 0;
     }
 
+    /// <summary>
+    /// The functions of the graph from which a line the series adds is reached within the graph: those holding an
+    /// added line, and their callers, transitively. Only callers of these can put what the series adds on a path from
+    /// an entry point. In tree mode a patched file is read whole, and following the callers of its other functions
+    /// would spend the caller files on paths the series does not change, and join to the graph files whose calls of
+    /// a library function of the patched file (one whose callers are not followed) would make them paths after all.
+    /// </summary>
+    private static HashSet<(string File, string Name)> LeadingToAddedLines(CallGraph graph, List<GraphInput> inputs)
+    {
+        var added = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var file in inputs.Where(i => i.Origin != TreeOrigin).SelectMany(i => i.Files))
+        {
+            foreach (var line in file.Hunks.SelectMany(h => h.Lines))
+            {
+                if (line.Kind == DiffLineKind.Added && file.NewPath is not null)
+                {
+                    if (!added.TryGetValue(file.NewPath, out var lines))
+                    {
+                        added[file.NewPath] = lines = [];
+                    }
+
+                    lines.Add(line.NewLine);
+                }
+            }
+        }
+
+        foreach (var lines in added.Values)
+        {
+            lines.Sort();
+        }
+
+        var reached = new HashSet<(string File, string Name)>();
+        var queue = new Queue<(string File, string Name)>();
+        foreach (var f in graph.Functions)
+        {
+            if (f.DefinitionLineKind != DiffLineKind.Removed && added.TryGetValue(f.File, out var lines))
+            {
+                int first = lines.BinarySearch(f.StartLine);
+                first = first < 0 ? ~first : first;
+                if (first < lines.Count && lines[first] <= f.EndLine && reached.Add((f.File, f.Name)))
+                {
+                    queue.Enqueue((f.File, f.Name));
+                }
+            }
+        }
+
+        var callers = new Dictionary<(string File, string Name), List<(string File, string Name)>>();
+        foreach (var call in graph.Calls)
+        {
+            if (call.LineKind != DiffLineKind.Removed && graph.ResolveCall(call) is { } callee)
+            {
+                if (!callers.TryGetValue((callee.File, callee.Name), out var list))
+                {
+                    callers[(callee.File, callee.Name)] = list = [];
+                }
+
+                list.Add((call.File, call.Caller));
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            if (callers.TryGetValue(queue.Dequeue(), out var list))
+            {
+                foreach (var caller in list)
+                {
+                    if (reached.Add(caller))
+                    {
+                        queue.Enqueue(caller);
+                    }
+                }
+            }
+        }
+
+        return reached;
+    }
+
+    /// <summary>
+    /// A name whose callers in the tree are wanted, and the folder of the driver the patch changes: for a function,
+    /// the folder of the patched file it was first wanted for (its callers' callers stay in that driver too); for a
+    /// member of an ops table, the table's folder.
+    /// </summary>
+    private readonly record struct WantedCallers(string Name, string Folder, bool ThroughMember);
+
     /// <summary>A file whose patch did not apply to the tree: its path, the tree's text, and the message of the patch.</summary>
     private sealed record UnappliedFile(string Path, string Text, string Origin);
 
@@ -424,12 +515,38 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
     private static int MailedLine(IReadOnlyDictionary<(string Origin, string File), MailedLines> mailed, string origin, string file, int line) =>
         mailed.TryGetValue((origin, file), out var map) ? map.ToMailed(line) : line;
 
-    /// <summary>The callers of a function (or member) by name, in files of <paramref name="folder"/> only when given.</summary>
-    private IEnumerable<(string File, string Caller)> CallersOf(string name, string? folder)
+    /// <summary>
+    /// The callers in the tree, by name, that can tell which entry point runs <paramref name="want"/>: those in files of
+    /// the same driver, and none at all for a library.
+    /// </summary>
+    /// <remarks>
+    /// What the expansion is for is a driver whose probe (or other hook) calls into its own other files: sfc's
+    /// ef100_pci_probe() calling ef100_probe_main() of another file in the same folder, a helper in mlx5/core/lib
+    /// called from mlx5/core. A driver's code sits in one folder, with helpers in its subfolders; so a function's
+    /// callers are followed into files of the changed file's folder or a folder above it, never into a sibling or
+    /// unrelated folder. Calls through an ops-table member are the driver's own only within the table's folder.
+    /// A caller in another folder uses the function as an API: pci_enable_msi() in drivers/pci/msi is called by
+    /// hundreds of drivers, each deciding on its own when; one arbitrary user's probe does not make the core
+    /// function a probe path, and what a rule would ask of it (the driver's .dev_groups) is not the library's to do.
+    /// For the same reason a function called from more than <see cref="LibraryCallerFiles"/> files of the tree (a
+    /// member: of its folder) is a library even for its callers next to it (libata's ata_host_activate(), called
+    /// by the probes of 40 drivers in drivers/ata): which of its callers the patched code runs under is not
+    /// something the patch decides, and the first of them by path would be an arbitrary pick.
+    /// </remarks>
+    private List<(string File, string Caller)> CallersOf(WantedCallers want)
     {
-        var callers = tree!.Index.CallersOf(name);
-        return folder is null ? callers : callers.Where(c => CallGraphBuilder.FolderOf(c.File) == folder);
+        var callers = tree!.Index.CallersOf(want.Name);
+        var own = callers.Where(c => InDriverOf(CallGraphBuilder.FolderOf(c.File), want)).ToList();
+        var counted = want.ThroughMember ? own : callers;
+        return counted.Select(c => c.File).Distinct(StringComparer.Ordinal).Count() > LibraryCallerFiles ? [] : own;
     }
+
+    /// <summary>Whether a caller in <paramref name="callerFolder"/> belongs to the driver of <paramref name="want"/>:
+    /// the same folder, or for a function also a folder above it.</summary>
+    private static bool InDriverOf(string callerFolder, WantedCallers want) =>
+        callerFolder == want.Folder
+        || (!want.ThroughMember
+            && (callerFolder.Length == 0 || (want.Folder.StartsWith(callerFolder, StringComparison.Ordinal) && want.Folder[callerFolder.Length] == '/')));
 
     /// <summary>The key that ties graph nodes and findings back to their message.</summary>
     public static string OriginOf(MailItem item) =>

@@ -13,6 +13,9 @@ internal sealed class BodyWalker(FragmentWalk walk)
     /// (with " ...") so that deeply nested calls cost linear time and memory.</summary>
     internal const int MaxExpressionChars = 512;
 
+    /// <summary>Most members before a called member that are kept as its receiver (<c>a-&gt;b-&gt;c-&gt;m()</c> has 3).</summary>
+    private const int MaxReceiverMembers = 8;
+
     private readonly TokenBuffer _t = walk.Tokens;
 
     // An assignment chain (a = b = c = ... = 0;): each '=' of a statement continues the scans of the '=' before it
@@ -22,6 +25,7 @@ internal sealed class BodyWalker(FragmentWalk walk)
     private int _chainDs;
     private int _chainValueEnd = -1;
     private bool _chainNested; // the declarator scan stepped into a bracket it could not skip: no resuming
+    private int _declarationScanEnd; // where the last declaration read for its struct-typed names ended
 
     /// <summary>Walks from <paramref name="i"/> at brace depth <paramref name="startDepth"/> until the body closes.</summary>
     public void Walk(ref int i, int startDepth, FunctionScope scope)
@@ -111,6 +115,10 @@ internal sealed class BodyWalker(FragmentWalk walk)
             {
                 stmtStart = i + 1;
             }
+            else if (i == stmtStart && parens.Count == 0 && tok.Kind == CTokenKind.Keyword && _t.Str(i) is "struct" or "const" or "static")
+            {
+                RecordDeclaration(scope, i);
+            }
 
             i++;
         }
@@ -184,8 +192,73 @@ internal sealed class BodyWalker(FragmentWalk walk)
             return;
         }
 
-        (member ? walk.Facts.MemberCalls : walk.Facts.Calls).Add(new CallSite(scope.Name, _t.Str(i), walk.Fragment.Path,
-            walk.Fragment.FileLine(_t[i].Line), Arguments(i + 1), kind, walk.Origin));
+        var call = new CallSite(scope.Name, _t.Str(i), walk.Fragment.Path, walk.Fragment.FileLine(_t[i].Line), Arguments(i + 1), kind, walk.Origin);
+        if (member)
+        {
+            walk.Facts.MemberCalls.Add(new MemberCall(call, Receiver(i - 1)));
+        }
+        else
+        {
+            walk.Facts.Calls.Add(call);
+        }
+    }
+
+    /// <summary>
+    /// The receiver of the member access whose '-&gt;' or '.' is at <paramref name="access"/>: the variable and members
+    /// before it (<c>inno-&gt;plat_data-&gt;ops</c> gives inno, plat_data, ops), or null when it is no such chain.
+    /// </summary>
+    private List<string>? Receiver(int access)
+    {
+        var chain = new List<string>();
+        int k = access;
+        while ((_t.IsP(k, "->") || _t.IsP(k, '.')) && _t.IsIdentifier(k - 1))
+        {
+            chain.Add(_t.Str(k - 1));
+            k -= 2;
+            if (chain.Count > MaxReceiverMembers)
+            {
+                return null;
+            }
+        }
+
+        // What stands before the chain must end an expression elsewhere: a ')' or ']' means its start is a call, a cast
+        // or an index, whose type the chain does not show.
+        if (chain.Count == 0 || _t.IsP(k, "->") || _t.IsP(k, '.') || _t.IsP(k, ')') || _t.IsP(k, ']'))
+        {
+            return null;
+        }
+
+        chain.Reverse();
+        return chain;
+    }
+
+    /// <summary>
+    /// At the start of a statement: the struct-typed variables it declares (<c>struct inno_hdmi_phy *inno;</c>), for the
+    /// ops-table linking to see what a call through a member goes through.
+    /// </summary>
+    private void RecordDeclaration(FunctionScope scope, int start)
+    {
+        if (scope.Name is null || walk.OnlyRemoved || start < _declarationScanEnd)
+        {
+            return; // a statement inside one already read (a statement expression in an initialiser): each token once
+        }
+
+        // To the ';' ending the declaration, over brackets and initialiser lists; a '{' of anything else (a struct
+        // definition) or a '}' means no declaration of names ends here.
+        int end = start;
+        while (end < _t.Count && !_t.IsP(end, ';') && !_t.IsP(end, '}')
+            && !(_t.IsP(end, '{') && !_t.IsP(end - 1, '=') && !_t.IsP(end - 1, ',')))
+        {
+            end = (_t.IsP(end, '(') || _t.IsP(end, '[') || _t.IsP(end, '{')) && _t.Match[end] > end ? _t.Match[end] + 1 : end + 1;
+        }
+
+        _declarationScanEnd = end;
+        if (end < _t.Count && _t.IsP(end, ';'))
+        {
+            string function = scope.Name;
+            StructTypedNames.Read(_t, start, end,
+                (name, type) => walk.Facts.TypedNames.Add(new StructTypedName(walk.Fragment.Path, function, name, type)));
+        }
     }
 
     /// <summary>

@@ -18,10 +18,13 @@ internal sealed class CFileFacts
     public List<CoverageGap> Gaps { get; } = [];
 
     /// <summary>Calls through a member (<c>x->m(...)</c>, <c>x.m(...)</c>): <see cref="CallSite.Callee"/> is the member name.</summary>
-    public List<CallSite> MemberCalls { get; } = [];
+    public List<MemberCall> MemberCalls { get; } = [];
 
     /// <summary>Functions stored in members of structs that are no kernel registration.</summary>
     public List<OpsSlot> OpsSlots { get; } = [];
+
+    /// <summary>Variables and struct members declared with a struct type: what a call through an ops table goes through.</summary>
+    public List<StructTypedName> TypedNames { get; } = [];
 
     /// <summary>Notifier registrations and the notifier_block variable they come from (for bus_register_notifier).</summary>
     public List<(Registration Registration, string Variable)> NotifierBlocks { get; } = [];

@@ -68,8 +68,14 @@ internal sealed class FileScopeWalker(FragmentWalk walk, KernelIdioms idioms, Hu
                     continue;
                 }
 
-                i = close + 1; // struct/union/enum definition
+                RecordMembers(declStart, i, close); // struct/union/enum definition
+                i = close + 1;
                 continue;
+            }
+
+            if (_t.IsP(i, ';') && !walk.OnlyRemoved)
+            {
+                StructTypedNames.Read(_t, declStart, i, (name, type) => walk.Facts.TypedNames.Add(new StructTypedName(walk.Fragment.Path, string.Empty, name, type)));
             }
 
             if (_t.IsP(i, ';') || _t.IsP(i, '}'))
@@ -78,6 +84,40 @@ internal sealed class FileScopeWalker(FragmentWalk walk, KernelIdioms idioms, Hu
             }
 
             i++;
+        }
+    }
+
+    /// <summary>
+    /// The struct-typed members of a struct definition whose header is [<paramref name="from"/>, <paramref name="open"/>)
+    /// (<c>struct inno_hdmi_phy_drv_data {</c>, after a <c>typedef</c> too) and body ends at <paramref name="close"/>.
+    /// The members of an anonymous union or struct inside are the struct's own, as C has it.
+    /// </summary>
+    private void RecordMembers(int from, int open, int close)
+    {
+        int k = from;
+        while (k < open && _t.IsWord(k, "typedef"))
+        {
+            k++;
+        }
+
+        if (walk.OnlyRemoved || open - k != 2 || !_t.IsWord(k, "struct") || !_t.IsIdentifier(k + 1))
+        {
+            return;
+        }
+
+        string owner = _t.Str(k + 1);
+        int member = open + 1;
+        for (int m = open + 1; m < close && m < _t.Count; m++)
+        {
+            if (_t.IsP(m, '{') || _t.IsP(m, '}'))
+            {
+                member = m + 1; // into or out of a union or struct inside
+            }
+            else if (_t.IsP(m, ';'))
+            {
+                StructTypedNames.Read(_t, member, m, (name, type) => walk.Facts.TypedNames.Add(new StructTypedName(walk.Fragment.Path, owner, name, type, IsMember: true)));
+                member = m + 1;
+            }
         }
     }
 

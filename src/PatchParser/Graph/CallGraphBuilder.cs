@@ -107,15 +107,20 @@ public static class CallGraphBuilder
         all.NotifierBlocks.AddRange(facts.NotifierBlocks);
         all.MemberCalls.AddRange(facts.MemberCalls);
         all.OpsSlots.AddRange(facts.OpsSlots);
+        all.TypedNames.AddRange(facts.TypedNames);
     }
 
     /// <summary>
     /// Calls through a driver's own ops tables: <c>x->m(...)</c> (or <c>x->y->m(...)</c>) in a function reaches each
     /// function stored as <c>.m</c> in an initialiser of a struct that is no kernel registration, when the initialiser
     /// is in the same folder as the call (the same driver: the table is its own, not a subsystem's) and the
-    /// function is defined in the graph. Each becomes a call of that function on the line of the indirect call,
-    /// going <see cref="CallSite.Through"/> the table. A member stored in more than
-    /// <see cref="MaxOpsTargets"/> functions of one folder is too ambiguous to follow.
+    /// function is defined in the graph. When the graph shows which struct the call goes through (the receiver's
+    /// declared type, see <see cref="StructTypes"/>) and the initialiser names its struct, the two must be the same:
+    /// <c>inno->plat_data->ops->init()</c> through a <c>struct inno_hdmi_phy_ops</c> does not reach the <c>.init</c>
+    /// of a sibling driver's <c>struct phy_ops</c>. Only when either is not seen does the folder alone decide.
+    /// Each link becomes a call of the stored function on the line of the indirect call, going
+    /// <see cref="CallSite.Through"/> the table. A member stored in more than <see cref="MaxOpsTargets"/> functions
+    /// of one folder (of the receiver's struct, when known) is too ambiguous to follow.
     /// </summary>
     private static void LinkOpsTables(CFileFacts all, List<FunctionNode> functions)
     {
@@ -155,10 +160,17 @@ public static class CallGraphBuilder
             }
         }
 
-        foreach (CallSite call in all.MemberCalls)
+        var types = new StructTypes(all.TypedNames, functions);
+        foreach ((CallSite call, IReadOnlyList<string>? receiver) in all.MemberCalls)
         {
-            if (call.LineKind == DiffLineKind.Removed
-                || !slots.TryGetValue((FolderOf(call.File), call.Callee), out List<OpsSlot>? targets) || targets.Count > MaxOpsTargets)
+            if (call.LineKind == DiffLineKind.Removed || !slots.TryGetValue((FolderOf(call.File), call.Callee), out List<OpsSlot>? inFolder))
+            {
+                continue;
+            }
+
+            string? through = receiver is null ? null : types.Of(call.File, call.Caller, receiver);
+            List<OpsSlot> targets = through is null ? inFolder : inFolder.FindAll(s => s.StructType.Length == 0 || s.StructType == through);
+            if (targets.Count > MaxOpsTargets)
             {
                 continue;
             }
