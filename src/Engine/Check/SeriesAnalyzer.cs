@@ -57,7 +57,7 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         foreach (var note in result.Notes)
         {
             byOrigin.TryGetValue(note.Origin, out var item);
-            string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; no caller found in the tree either", StringComparison.Ordinal);
+            string message = tree is null ? note.Message : note.Message.Replace("; run with --tree", "; none found in the tree either (callers are followed within the changed driver)", StringComparison.Ordinal);
             string where = note.Line is int l ? $"{note.File}:{MailedLine(mailed, note.Origin, note.File, l)}" : note.File;
             coverage.Add(new CoverageEntry(where, message, Bracketed(item?.MessageId)));
         }
@@ -332,10 +332,10 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             .ToList();
 
         // Functions of a driver's own ops tables are called through the member, by the driver itself: its files
-        // in the same folder that call that member.
+        // in the same folder that call that member (an added slot is itself a line the series adds on that path).
         wanted.AddRange(graph.OpsSlots
             .Where(s => s.LineKind != DiffLineKind.Removed && included.Contains(s.File)
-                && graph.Resolve(s.Function, s.File) is { } stored && leading.Contains((stored.File, stored.Name))
+                && graph.Resolve(s.Function, s.File) is { } stored && (s.LineKind == DiffLineKind.Added || leading.Contains((stored.File, stored.Name)))
                 && paths.To(s.Function, s.File).Count == 0)
             .Select(s => new WantedCallers(FunctionIndexer.MemberCallName(s.Member), CallGraphBuilder.FolderOf(s.File), ThroughMember: true)));
         wanted = [.. wanted.Distinct()];
