@@ -53,7 +53,8 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         }
 
         var (graph, inputs, byOrigin, mailed) = built;
-        var result = Analyzer.Analyze(graph, inputs, analysis);
+        var options = tree is null ? analysis : analysis with { CallPaths = analysis.CallPaths with { NotThrough = LibraryBoundary() } };
+        var result = Analyzer.Analyze(graph, inputs, options);
         foreach (var note in result.Notes)
         {
             byOrigin.TryGetValue(note.Origin, out var item);
@@ -539,6 +540,34 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
         var own = callers.Where(c => InDriverOf(CallGraphBuilder.FolderOf(c.File), want)).ToList();
         var counted = want.ThroughMember ? own : callers;
         return counted.Select(c => c.File).Distinct(StringComparer.Ordinal).Count() > LibraryCallerFiles ? [] : own;
+    }
+
+    /// <summary>
+    /// The calls a path from an entry point does not go through in tree mode: a call from one driver into a library of
+    /// another part of the tree (a function called from more than <see cref="LibraryCallerFiles"/> files, defined
+    /// outside the caller's folder and the folders above it). What the library does below, such as the MSI core
+    /// creating msi_irqs/ in msi_domain_alloc_irqs() for whichever driver allocates vectors, is its own behaviour,
+    /// judged on its own entry points, not on the probe of one of its users; the same reason its callers are not
+    /// followed through the index (<see cref="CallersOf(WantedCallers)"/>).
+    /// </summary>
+    private Func<CallSite, string, bool> LibraryBoundary()
+    {
+        var library = new Dictionary<string, bool>(StringComparer.Ordinal);
+        return (call, calleeFile) =>
+        {
+            string callerFolder = CallGraphBuilder.FolderOf(call.File), calleeFolder = CallGraphBuilder.FolderOf(calleeFile);
+            if (InDriverOf(callerFolder, new WantedCallers(call.Callee, calleeFolder, ThroughMember: false)))
+            {
+                return false;
+            }
+
+            if (!library.TryGetValue(call.Callee, out bool isLibrary))
+            {
+                library[call.Callee] = isLibrary = tree!.Index.CallersOf(call.Callee).Select(c => c.File).Distinct(StringComparer.Ordinal).Count() > LibraryCallerFiles;
+            }
+
+            return isLibrary;
+        };
     }
 
     /// <summary>Whether a caller in <paramref name="callerFolder"/> belongs to the driver of <paramref name="want"/>:

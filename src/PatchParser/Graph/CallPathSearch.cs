@@ -16,6 +16,10 @@ public sealed record CallPathLimits
 
     /// <summary>Functions visited per target before the search stops with what it has and a gap.</summary>
     public int MaxSteps { get; init; } = 100_000;
+
+    /// <summary>Calls a path does not go through, given the call and the file of the function it reaches (null: every
+    /// call counts). Tree mode sets it for calls from one driver into a library of another part of the tree.</summary>
+    public Func<CallSite, string, bool>? NotThrough { get; init; }
 }
 
 /// <summary>
@@ -197,7 +201,7 @@ public sealed class CallPathSearch
                         break;
                     }
 
-                    if (!search._index.Reaches(caller.Callee, node))
+                    if (!search._index.Reaches(caller.Callee, node) || Limits.NotThrough?.Invoke(caller.Call, node.File) == true)
                     {
                         continue;
                     }
