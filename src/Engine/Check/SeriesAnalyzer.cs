@@ -544,11 +544,12 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
 
     /// <summary>
     /// The calls a path from an entry point does not go through in tree mode: a call from one driver into a library of
-    /// another part of the tree (a function called from more than <see cref="LibraryCallerFiles"/> files, defined
-    /// outside the caller's folder and the folders above it). What the library does below, such as the MSI core
-    /// creating msi_irqs/ in msi_domain_alloc_irqs() for whichever driver allocates vectors, is its own behaviour,
-    /// judged on its own entry points, not on the probe of one of its users; the same reason its callers are not
-    /// followed through the index (<see cref="CallersOf(WantedCallers)"/>).
+    /// another part of the tree: a function in another top-level part of the kernel (drivers/ calling into kernel/,
+    /// lib/, mm/: the core, whatever its number of users in the tree's version), or one called from more than
+    /// <see cref="LibraryCallerFiles"/> files and defined outside the caller's folder and the folders above it. What
+    /// the library does below, such as the MSI core creating msi_irqs/ in msi_domain_alloc_irqs() for whichever
+    /// driver allocates vectors, is its own behaviour, judged on its own entry points, not on the probe of one of its
+    /// users; the same reason its callers are not followed through the index (<see cref="CallersOf(WantedCallers)"/>).
     /// </summary>
     private Func<CallSite, string, bool> LibraryBoundary()
     {
@@ -561,6 +562,11 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
                 return false;
             }
 
+            if (!string.Equals(TopLevel(call.File), TopLevel(calleeFile), StringComparison.Ordinal))
+            {
+                return true;
+            }
+
             if (!library.TryGetValue(call.Callee, out bool isLibrary))
             {
                 library[call.Callee] = isLibrary = tree!.Index.CallersOf(call.Callee).Select(c => c.File).Distinct(StringComparer.Ordinal).Count() > LibraryCallerFiles;
@@ -569,6 +575,9 @@ internal sealed class SeriesAnalyzer(AnalysisOptions analysis, GraphOptions? gra
             return isLibrary;
         };
     }
+
+    /// <summary>The top-level folder of a tree path ("drivers", "kernel", "arch"); empty for a file at the top.</summary>
+    private static string TopLevel(string path) => path.IndexOf('/', StringComparison.Ordinal) is int slash and > 0 ? path[..slash] : string.Empty;
 
     /// <summary>Whether a caller in <paramref name="callerFolder"/> belongs to the driver of <paramref name="want"/>:
     /// the same folder, or for a function also a folder above it.</summary>

@@ -41,4 +41,38 @@ public sealed class LibraryBoundaryTests : IDisposable
         var finding = Assert.Single(TreeBaseTests.Findings(found, Sysfs));
         Assert.Equal(Driver, finding.GetProperty("file").GetString());
     }
+
+    [Theory]
+    [InlineData("kernel/foo/core.c", false)] // core code in another top-level part of the kernel: its own behaviour
+    [InlineData("drivers/foo/lib/core.c", true)] // the driver's own helper in a subfolder: the driver's code
+    public void A_series_touching_a_driver_and_core_code_it_calls_reports_only_the_driver_s_own_code(string core, bool reported)
+    {
+        using var repo = KernelGitRepo.Create();
+        repo.Write(core, "#include <linux/device.h>\n\nint foo_core_setup(struct device *dev)\n{\n\treturn 0;\n}\n");
+        repo.Write("drivers/foo/foo.c", """
+            #include <linux/pci.h>
+
+            static int foo_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+            {
+            	return foo_core_setup(&pdev->dev);
+            }
+
+            static struct pci_driver foo_driver = {
+            	.name = "foo",
+            	.probe = foo_probe,
+            };
+            module_pci_driver(foo_driver);
+
+            """);
+        repo.Commit("foo: a driver and its core");
+        repo.Edit(core, "\treturn 0;\n", "\treturn sysfs_create_group(&dev->kobj, &foo_core_group);\n");
+        repo.Edit("drivers/foo/foo.c", "\treturn foo_core_setup(&pdev->dev);\n", "\tpci_set_master(pdev);\n\treturn foo_core_setup(&pdev->dev);\n");
+        repo.Commit("foo: core attributes");
+        string patch = Assert.Single(repo.FormatPatch(1, _temp.FullName));
+        repo.Git("checkout", "-q", "HEAD~1");
+
+        var result = CliProcess.Run(["check", "--format", "json", "--tree", repo.Path, patch], environment: Env);
+
+        Assert.Equal(reported ? 1 : 0, TreeBaseTests.Findings(result, Sysfs).Count);
+    }
 }
