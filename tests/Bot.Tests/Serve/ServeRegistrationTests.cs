@@ -31,7 +31,7 @@ public sealed class ServeRegistrationTests : IDisposable
     {
         using var host = ServeHost.Build(null, []);
         var hosted = host.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
-        Assert.Equal(["StartupLog", "HealthServer", "SeriesProcessor", "SourceRunner"], hosted);
+        Assert.Equal(["StartupLog", "HealthServer", "SeriesProcessor", "TreeFetcher", "SourceRunner"], hosted);
     }
 
     [Fact]
