@@ -26,6 +26,9 @@ internal sealed record TreeIndexStats(int Files, int Reindexed, int Functions, T
 /// </remarks>
 internal sealed class TreeIndex
 {
+    /// <summary>Files indexed afresh above which the dead indexing state is collected before the merge.</summary>
+    private const int MergeCollectThreshold = 1000;
+
     private const int FormatVersion = 3; // 3: calls through members ("->probe") among the callees
     private static readonly byte[] Magic = "PBTI"u8.ToArray();
 
@@ -161,6 +164,12 @@ internal sealed class TreeIndex
         // new files take the fresh ones.
         var tables = new List<string[]> { interner.ToArray() };
         interner = null; // its dictionary goes before the merge allocates the model
+        if (stale.Count > MergeCollectThreshold)
+        {
+            // A whole tree's indexing leaves a few hundred MB of dead worker state (the name dictionary, the read
+            // buffers); collecting it once here lets the merge reuse that memory instead of growing the heap past it.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
         var functions = new FileFunctions[sources.Count];
         for (int k = 0; k < stale.Count; k++)
         {
