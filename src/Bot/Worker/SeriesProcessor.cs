@@ -6,7 +6,6 @@ using MimeKit;
 using PatchBot.Engine.Check;
 using PatchBot.Engine.Pipeline;
 using PatchBot.Engine.Tree;
-using System.Text.RegularExpressions;
 using PatchBot.Bot.Sinks;
 using PatchBot.Bot.Sources;
 using PatchBot.Bot.State;
@@ -25,7 +24,7 @@ namespace PatchBot.Bot.Worker;
 /// parts, with the same <see cref="SeriesAnalyzer"/> as <c>patchbot check</c>, recording findings and the replies to
 /// send in one transaction, and (3) hands the outbox to the <see cref="OutboxDispatcher"/>.
 /// </summary>
-internal sealed partial class SeriesProcessor(
+internal sealed class SeriesProcessor(
     BotStore store,
     MailIntake intake,
     OutboxDispatcher dispatcher,
@@ -464,33 +463,16 @@ internal sealed partial class SeriesProcessor(
             return null;
         }
 
-        return trees.Choose(settings.Path, BaseCommitOf(members.Select(m => (m.Message, m.Item))), settings.Branch);
+        return trees.Choose(settings.Path, BaseCommitOf(members.Select(m => m.Item)), settings.Branch);
     }
 
     /// <summary>
     /// The series' base-commit: the "base-commit:" line git format-patch --base and b4 write at the end of the first
     /// message (the cover letter, or the first patch when there is none). The first one found, cover letter first.
     /// </summary>
-    internal static string? BaseCommitOf(IEnumerable<(MimeMessage Message, MailItem Item)> members)
-    {
-        foreach (var (message, item) in members)
-        {
-            if (item.Kind == MailItemKind.CoverLetter && BaseCommitLine().Match(message.TextBody ?? string.Empty) is { Success: true } m)
-            {
-                return m.Groups[1].Value;
-            }
-
-            if (item.Patches.SelectMany(p => p.TrailerValues("base-commit")).FirstOrDefault() is { Length: > 0 } value)
-            {
-                return value.Trim();
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"^base-commit:[ \t]*([0-9A-Za-z]+)[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex BaseCommitLine();
+    internal static string? BaseCommitOf(IEnumerable<MailItem> members) =>
+        members.SelectMany(m => m.Footers.Concat(m.Patches.SelectMany(p => p.Trailers)))
+            .FirstOrDefault(t => string.Equals(t.Key, "base-commit", StringComparison.OrdinalIgnoreCase) && t.Value.Length > 0)?.Value.Trim();
 
     private static string PatchLabel(MailItem item) =>
         item.PatchSubject.Part is { } p ? "patch " + p : item.Kind == MailItemKind.CoverLetter ? "cover letter" : "patch";

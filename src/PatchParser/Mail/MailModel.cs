@@ -90,6 +90,10 @@ public sealed record MailItem
     /// <summary>Why it is not a patch (or why it is unreadable); null for a <see cref="MailItemKind.Patch"/>.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>For a cover letter: the footer lines of its body ("base-commit: ...", "change-id: ..."), in order;
+    /// a patch's footers are in its <see cref="MailPatch.Trailers"/>.</summary>
+    public IReadOnlyList<Trailer> Footers { get; init; } = [];
+
     /// <summary>The patches it carries, in order (body first, then attachments).</summary>
     public IReadOnlyList<MailPatch> Patches { get; init; } = [];
 

@@ -331,7 +331,9 @@ public static partial class MailReader
 
         if (subject.IsCoverLetter && !subject.IsReply)
         {
-            return item with { Kind = MailItemKind.CoverLetter, Reason = $"cover letter ({subject.Part}): nothing to lint", Problems = problems };
+            var footers = new List<Trailer>();
+            TrailerReader.ReadFooters(message.TextBody ?? string.Empty, footers);
+            return item with { Kind = MailItemKind.CoverLetter, Reason = $"cover letter ({subject.Part}): nothing to lint", Problems = problems, Footers = footers };
         }
         if (subject.IsPullRequest && !subject.IsReply)
         {

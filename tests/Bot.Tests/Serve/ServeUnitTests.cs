@@ -90,11 +90,8 @@ public sealed class ServeUnitTests : IDisposable
     [Fact]
     public void Base_commit_comes_from_the_cover_letter_else_from_a_patch()
     {
-        static (MimeMessage, PatchBot.PatchParser.Mail.MailItem) Read(string raw)
-        {
-            var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw)));
-            return (message, PatchBot.PatchParser.Mail.MailReader.ReadMessage(message, "test"));
-        }
+        static PatchBot.PatchParser.Mail.MailItem Read(string raw) =>
+            PatchBot.PatchParser.Mail.MailReader.ReadMessage(MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw))), "test");
 
         const string Headers = "From: Dev <dev@example.test>\nTo: lkml@example.test\nMessage-ID: <{0}@example.test>\nSubject: {1}\n\n";
         const string Diff = "---\n a.c | 1 +\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n int a;\n+int b;\n-- \n2.45.0\n";
@@ -107,7 +104,7 @@ public sealed class ServeUnitTests : IDisposable
         var mentions = Read(string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "m", "[PATCH 0/1] a series")
             + "This is on top of the tree whose base-commit: 3333333 was said in a sentence.\n");
 
-        Assert.Equal(PatchBot.PatchParser.Mail.MailItemKind.CoverLetter, cover.Item2.Kind);
+        Assert.Equal(PatchBot.PatchParser.Mail.MailItemKind.CoverLetter, cover.Kind);
         Assert.Equal("1111111111111111111111111111111111111111", SeriesProcessor.BaseCommitOf([cover, plain]));
         Assert.Equal("2222222222222222222222222222222222222222", SeriesProcessor.BaseCommitOf([patchWithBase]));
         Assert.Null(SeriesProcessor.BaseCommitOf([plain]));
