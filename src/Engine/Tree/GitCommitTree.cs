@@ -23,7 +23,7 @@ internal sealed partial class GitCommitTree : SourceTree, IDisposable
         Commit = commit;
         _reader = new GitObjectReader(Repository);
         string cache = cacheDirectory ?? TreeIndex.DefaultCacheDirectory();
-        _index = new Lazy<TreeIndex>(() => TreeIndex.LoadOrBuild(new GitCommitFiles(Repository, Commit), cache, out var stats), LazyThreadSafetyMode.ExecutionAndPublication);
+        _index = new Lazy<TreeIndex>(() => TreeIndex.LoadOrBuild(new GitCommitFiles(Repository, Commit), cache, out _), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Repository { get; }
